@@ -1,0 +1,57 @@
+"""Run one job: a scenario under one or more strategies over a chunk of a design.
+
+    python experiments/run.py                               # status_quo on baseline_2025
+    python experiments/run.py strategy=pyongyang_deal replicates=1000
+    python experiments/run.py experiment=compare_strategies # the default main job
+    python experiments/run.py -m experiment=sensitivity design.chunk='range(0,8)'
+
+Results go to the job's Hydra output directory under results/. A job whose
+configuration already has a complete result anywhere under the sweep directory is skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
+
+from sim.configuration import register_schemas, to_config
+from sim.errors import ConfigError
+from sim.jobs import execute_job
+
+log = logging.getLogger("sim")
+register_schemas()
+
+
+@hydra.main(version_base="1.3", config_path="../configs", config_name="config")
+def main(cfg: DictConfig) -> None:
+    started = time.monotonic()
+    runtime = HydraConfig.get()
+    try:
+        config = to_config(cfg)
+    except ConfigError as error:
+        log.error("bad configuration: %s", error)
+        raise
+    output = Path(runtime.runtime.output_dir)
+    is_multirun = runtime.mode.name == "MULTIRUN"
+    search_root = Path(runtime.sweep.dir) if is_multirun else output
+    outcome = execute_job(
+        config, output, search_root, make_figures=not is_multirun and config.experiment.figures
+    )
+    log.info(
+        "%s %s: %s in %.1f s -> %s",
+        config.experiment.name,
+        outcome.label,
+        outcome.status,
+        time.monotonic() - started,
+        outcome.directory,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

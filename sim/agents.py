@@ -1,0 +1,272 @@
+"""The agents: one class for bloc states, one for the United States.
+
+Each agent is an ordinary Mesa agent whose attributes are NumPy arrays over R replicate
+worlds, so one call to ``step`` advances R worlds. States decide from last month's
+world (``model.previous``), so the order in which agents act never matters.
+Equations are numbered as in docs/ODD.md, section Submodels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+from scipy.special import expit, logit
+
+from sim.parameters import LAYERS, AdaptiveConfig, ModelParameters, USConfig
+from sim.strategies import Lever, Policy
+
+ENERGY, MILITARY, ECONOMIC = (LAYERS.index(name) for name in ("energy", "military", "economic"))
+TRADE_LAYERS = [ENERGY, ECONOMIC]
+
+
+@dataclass
+class Incentives:
+    """What the US and the patrons put on the table this month, shape (R, n) each."""
+
+    alliance_effect: np.ndarray  # (R,) m_A = 1 + kappa_A * A
+    pull: np.ndarray  # US reward offered, discounted by credibility (S3)
+    pain: np.ndarray  # coercion a state escapes by defecting (S4)
+    compensation: np.ndarray  # what patrons can offset (S5)
+    fear: np.ndarray  # fear of abandonment from courted partners (S6)
+    pressure: np.ndarray  # total coercion on each state (S1)
+    value_change: np.ndarray  # (V - V0) / V0 (S2)
+    graph: np.ndarray  # aggregated tie graph A, (R, n, n)
+
+
+class BlocState(mesa.Agent):
+    """A member of the bloc (CHN, RUS, IRN, PRK, or any state with a data row).
+
+    Its attributes are views into the model's world arrays at column ``index``.
+    """
+
+    def __init__(self, model: mesa.Model, code: str, index: int) -> None:
+        super().__init__(model)
+        self.code = code
+        self.index = index
+
+    @property
+    def alignment(self) -> np.ndarray:
+        return self.model.world.alignment[:, self.index]
+
+    @property
+    def sanctions_exposure(self) -> np.ndarray:
+        return self.model.world.sanctions[:, self.index]
+
+    @property
+    def threat(self) -> np.ndarray:
+        return self.model.world.threat[:, self.index]
+
+    @property
+    def oil(self) -> np.ndarray:
+        return self.model.world.oil[:, self.index]
+
+    @property
+    def trust(self) -> np.ndarray:
+        """Trust in each partner, (R, n)."""
+        return self.model.world.trust[:, self.index, :]
+
+    def step(self) -> None:
+        """Decide this month's sanctions exposure, threat, alignment, trust and outgoing ties."""
+        model = self.model
+        previous, policy, incentives, params = (
+            model.previous,
+            model.policy,
+            model.incentives,
+            model.params,
+        )
+        i = self.index
+        world = model.world
+        world.sanctions[:, i] = self._next_sanctions(previous, policy, incentives, params)
+        world.threat[:, i] = self._next_threat(previous, incentives, params)
+        world.alignment[:, i] = self._next_alignment(previous, incentives, params)
+        world.trust[:, i, :] = self._next_trust(previous, params)
+        world.ties[:, :, i, :] = self._next_ties(previous, policy, incentives, params)
+
+    def _next_sanctions(
+        self, previous, policy: Policy, incentives: Incentives, params: ModelParameters
+    ) -> np.ndarray:
+        """S1: exposure relaxes to its baseline plus the share of the gap US sanctions close."""
+        i = self.index
+        base = previous.baseline_sanctions[:, i]
+        reach = np.minimum(1.0, policy.sanctions[:, i] * incentives.alliance_effect)
+        target = base + (1.0 - base) * reach
+        current = previous.sanctions[:, i]
+        return current + params.sanctions_rate * (target - current)
+
+    def _next_threat(self, previous, incentives: Incentives, params: ModelParameters) -> np.ndarray:
+        """S7: threat relaxes to its start level plus pressure, contagion and alliances, minus deals."""
+        i = self.index
+        n = previous.alignment.shape[1]
+        contagion = np.einsum("rj,rj->r", incentives.graph[:, i, :], incentives.pressure) / (n - 1)
+        target = (
+            previous.start_threat[:, i]
+            + params.threat_from_pressure * incentives.pressure[:, i]
+            + params.threat_contagion * contagion
+            + params.threat_from_alliances * (previous.alliance - previous.start_alliance)
+            - params.threat_relief_from_deals * incentives.pull[:, i]
+        )
+        current = previous.threat[:, i]
+        return current + params.threat_rate * (np.clip(target, 0.0, 1.0) - current)
+
+    def _next_alignment(self, previous, incentives: Incentives, params: ModelParameters) -> np.ndarray:
+        """S8: bounded-rational choice: log-odds of staying move with the net incentive."""
+        i = self.index
+        net = (
+            incentives.value_change[:, i]
+            - incentives.pull[:, i]
+            - incentives.pain[:, i]
+            + incentives.compensation[:, i]
+            + incentives.fear[:, i]
+        )
+        noise = params.decision_noise * self.model.noise[:, self.model.month, i]
+        log_odds = logit(previous.start_alignment[:, i]) + params.rationality * net + noise
+        current = previous.alignment[:, i]
+        return current + params.alignment_rate * (expit(log_odds) - current)
+
+    def _next_trust(self, previous, params: ModelParameters) -> np.ndarray:
+        """S9: trust in a partner follows its baseline, lowered when the partner drifts away."""
+        i = self.index
+        drift = 1.0 - np.minimum(1.0, previous.alignment / previous.start_alignment)
+        target = previous.baseline_trust[:, i, :] * (1.0 - params.trust_sensitivity * drift)
+        target[:, i] = 1.0
+        current = previous.trust[:, i, :]
+        return current + params.trust_rate * (target - current)
+
+    def _next_ties(
+        self, previous, policy: Policy, incentives: Incentives, params: ModelParameters
+    ) -> np.ndarray:
+        """S10: each outgoing tie moves toward a target set by alignment, need and deals, (R, L, n)."""
+        i = self.index
+        a = previous.alignment
+        closeness = np.sqrt(
+            a[:, i, None] * a / (previous.start_alignment[:, i, None] * previous.start_alignment)
+        )
+        target = previous.baseline_ties[:, :, i, :] * closeness[:, None, :]
+        target[:, TRADE_LAYERS, :] *= self._trade_need(previous, policy, incentives, params)[:, None, :]
+        target[:, MILITARY, :] += self._war_demand(previous, policy, params)
+        target *= self._deal_cuts(previous, policy)
+        target = np.clip(target, 0.0, 1.0)
+        target[:, :, i] = 0.0
+        current = previous.ties[:, :, i, :]
+        return current + params.tie_rate * (target - current)
+
+    def _trade_need(
+        self, previous, policy: Policy, incentives: Incentives, params: ModelParameters
+    ) -> np.ndarray:
+        """Sanctions busting raises trade ties; secondary sanctions make them costly, (R, n).
+
+        A sanctioned state trades more with partners able to absorb the trade (capacity c).
+        """
+        i = self.index
+        capacity = self.model.calibration.capacity
+        rise = np.maximum(0.0, previous.sanctions - previous.start_sanctions)
+        busting = 1.0 + params.sanctions_busting * (rise[:, i, None] * capacity + rise * capacity[i])
+        s = previous.sanctions
+        exposure = policy.secondary[:, i, None] * s + policy.secondary * s[:, i, None]
+        secondary = 1.0 - np.minimum(
+            1.0, params.secondary_bite * incentives.alliance_effect[:, None] * exposure
+        )
+        return busting * secondary
+
+    def _war_demand(self, previous, policy: Policy, params: ModelParameters) -> np.ndarray:
+        """Military flows to a state at war grow with its need, the supplier's arms and trust, (R, n)."""
+        i = self.index
+        effective_war = previous.war * (1.0 - policy.ceasefire)
+        change = effective_war - previous.start_war
+        supply = self.model.calibration.arms_supply[i]
+        return params.war_demand * change * supply * previous.trust[:, i, :]
+
+    def _deal_cuts(self, previous, policy: Policy) -> np.ndarray:
+        """A deal's named layers shrink as far as its target is dealing, (R, L, n)."""
+        i = self.index
+        dealing = 1.0 - previous.alignment
+        keep = 1.0 - policy.deal_cut * dealing[:, None, :]
+        return keep[:, :, i, None] * keep
+
+
+class UnitedStates(mesa.Agent):
+    """The wedge strategist: turns its levers into this month's policy within its budget."""
+
+    def __init__(
+        self,
+        model: mesa.Model,
+        levers: tuple[Lever, ...],
+        us: USConfig,
+        adaptive: AdaptiveConfig,
+        states: tuple[str, ...],
+    ) -> None:
+        super().__init__(model)
+        replicates = model.replicates
+        self.levers = levers
+        self.budget = np.full(replicates, float(us.budget))
+        self.credibility = np.array([us.deal_credibility.get(code, us.credibility) for code in states])
+        self.cumulative_cost = np.zeros(replicates)
+        self.adaptive = adaptive
+        self.lever_values = np.zeros((replicates, len(levers)))
+        self._alignment_at_review = model.world.alignment.copy()
+
+    def step(self) -> None:
+        """Decide this month's policy from last month's observations."""
+        model = self.model
+        month = model.month
+        active = self._active(month)
+        if self.adaptive.enabled and month > 0 and month % self.adaptive.review_every == 0:
+            self._review()
+        intensity = self._allocate(active)
+        policy = Policy.zeros(model.replicates, len(model.states))
+        for k, lever in enumerate(self.levers):
+            policy.add(lever, intensity[:, k])
+            policy.spent += lever.cost * intensity[:, k]
+        policy.clip()
+        self.cumulative_cost += policy.spent
+        model.policy = policy
+
+    def _active(self, month: int) -> np.ndarray:
+        """(R, K): which levers act this month in which replicate."""
+        model = self.model
+        active = np.zeros((model.replicates, len(self.levers)), dtype=bool)
+        for k, lever in enumerate(self.levers):
+            if not lever.in_window(month):
+                continue
+            if lever.condition is None:
+                active[:, k] = True
+            else:
+                active[:, k] = lever.condition.holds(model.latest, model.aligned_now, model.ever_defected)
+        return active
+
+    def _allocate(self, active: np.ndarray) -> np.ndarray:
+        """(R, K) effective intensities: all active levers, scaled down to the budget."""
+        requested = np.array([lever.intensity for lever in self.levers]) * active
+        costs = np.array([lever.cost for lever in self.levers])
+        if self.adaptive.enabled and len(self.levers):
+            share = self._shares(active)
+            affordable = np.divide(
+                share * self.budget[:, None],
+                costs,
+                out=np.full_like(share, np.inf),
+                where=costs > 0,
+            )
+            return np.minimum(requested, affordable)
+        demand = (requested * costs).sum(axis=1)
+        scale = np.divide(self.budget, demand, out=np.ones_like(demand), where=demand > 0)
+        return requested * np.minimum(1.0, scale)[:, None]
+
+    def _shares(self, active: np.ndarray) -> np.ndarray:
+        """Softmax of learnt lever values over the active levers (A1)."""
+        scores = np.where(active, self.lever_values / self.adaptive.temperature, -np.inf)
+        top = np.max(np.where(active, scores, 0.0), axis=1, keepdims=True)
+        weights = np.where(active, np.exp(scores - top), 0.0)
+        total = weights.sum(axis=1, keepdims=True)
+        return np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+
+    def _review(self) -> None:
+        """A2: credit each lever with the fall in its target's alignment since the last review."""
+        alignment = self.model.world.alignment
+        drop = self._alignment_at_review - alignment
+        for k, lever in enumerate(self.levers):
+            observed = drop.mean(axis=1) if lever.target is None else drop[:, lever.target]
+            rate = self.adaptive.learning_rate
+            self.lever_values[:, k] = (1.0 - rate) * self.lever_values[:, k] + rate * observed
+        self._alignment_at_review = alignment.copy()

@@ -1,0 +1,186 @@
+"""Exogenous shocks: dated events from the scenario and random shocks with monthly rates.
+
+Both act on every strategy alike. Random shocks are pre-drawn from each replicate's
+exogenous stream, so replicate ``r`` meets the same shocks under every strategy
+(common random numbers) and in any batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.errors import ConfigError
+from sim.parameters import (
+    EVENT_KINDS,
+    LAYERS,
+    RANDOM_SHOCK_KINDS,
+    EventConfig,
+    ModelParameters,
+    RandomShockConfig,
+    month_offset,
+    parse_month,
+)
+from sim.seeding import draw_per_replicate
+from sim.world import World
+
+ACTOR_COUNTS: dict[str, int | None] = {
+    "war": 1,
+    "ceasefire": 1,
+    "sanctions": 1,
+    "treaty": 2,
+    "abandonment": 2,
+    "oil_price": None,
+    "trust": 2,
+    "tie": 2,
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    """A validated dated shock: ``step`` months after the scenario start."""
+
+    step: int
+    kind: str
+    actors: tuple[int, ...]
+    magnitude: float
+    layer: int | None
+    label: str
+
+
+def compile_events(
+    events: Sequence[EventConfig], states: tuple[str, ...], start: tuple[int, int]
+) -> tuple[Event, ...]:
+    """Validate scenario events and place them on the model's month grid."""
+    compiled = []
+    for k, spec in enumerate(events):
+        key = f"scenario.events[{k}]"
+        if spec.kind not in EVENT_KINDS:
+            raise ConfigError(f"{key}.kind", f"unknown event '{spec.kind}'", list(EVENT_KINDS))
+        step = month_offset(start, parse_month(f"{key}.date", spec.date))
+        if step < 0:
+            raise ConfigError(
+                f"{key}.date",
+                f"{spec.date} is before the scenario start",
+                "a date on or after the start",
+            )
+        actors = _actor_indices(f"{key}.actors", spec.kind, spec.actors, states)
+        layer = _event_layer(f"{key}.layer", spec)
+        compiled.append(Event(step, spec.kind, actors, float(spec.magnitude), layer, spec.note or spec.kind))
+    return tuple(sorted(compiled, key=lambda event: event.step))
+
+
+def _actor_indices(key: str, kind: str, actors: Sequence[str], states: tuple[str, ...]) -> tuple[int, ...]:
+    for code in actors:
+        if code not in states:
+            raise ConfigError(key, f"unknown state '{code}'", list(states))
+    expected = ACTOR_COUNTS[kind]
+    if expected is not None and len(actors) != expected:
+        raise ConfigError(key, f"'{kind}' needs {expected} actor(s), got {list(actors)}")
+    return tuple(states.index(code) for code in actors)
+
+
+def _event_layer(key: str, spec: EventConfig) -> int | None:
+    if spec.kind != "tie":
+        return None
+    if spec.layer not in LAYERS:
+        raise ConfigError(key, f"tie events need a layer, got '{spec.layer}'", list(LAYERS))
+    return LAYERS.index(spec.layer)
+
+
+def apply_event(world: World, event: Event, mask: np.ndarray | slice, model: ModelParameters) -> None:
+    """Apply one shock to the replicates selected by ``mask``."""
+    m = event.magnitude
+    a = event.actors
+    if event.kind in ("war", "ceasefire"):
+        world.war[mask, a[0]] = m if event.kind == "war" else 0.0
+    elif event.kind == "sanctions":
+        gap = 1.0 - world.baseline_sanctions[mask, a[0]]
+        world.baseline_sanctions[mask, a[0]] += np.clip(m, 0.0, 1.0) * gap
+    elif event.kind == "treaty":
+        treaty = LAYERS.index("treaty")
+        for source, target in ((a[0], a[1]), (a[1], a[0])):
+            world.ties[mask, treaty, source, target] = m
+            world.baseline_ties[mask, treaty, source, target] = m
+    elif event.kind == "abandonment":
+        patron, client = a
+        _shift_trust(world, mask, client, patron, -m, model.abandonment_persistence)
+    elif event.kind == "trust":
+        _shift_trust(world, mask, a[0], a[1], m, 1.0)
+        _shift_trust(world, mask, a[1], a[0], m, 1.0)
+    elif event.kind == "oil_price":
+        who = list(a) if a else slice(None)
+        world.oil[mask, who] = np.clip(world.oil[mask, who] * m, 0.0, 1.0)
+    elif event.kind == "tie":
+        current = world.baseline_ties[mask, event.layer, a[0], a[1]]
+        world.baseline_ties[mask, event.layer, a[0], a[1]] = np.clip(current + m, 0.0, 1.0)
+
+
+def _shift_trust(world: World, mask, truster: int, trusted: int, change: float, persistence: float) -> None:
+    world.trust[mask, truster, trusted] = np.clip(world.trust[mask, truster, trusted] + change, 0.0, 1.0)
+    lasting = world.baseline_trust[mask, truster, trusted] + change * persistence
+    world.baseline_trust[mask, truster, trusted] = np.clip(lasting, 0.0, 1.0)
+
+
+@dataclass
+class RandomShocks:
+    """Pre-drawn random shocks: which replicate is struck in which month, on which pair."""
+
+    specs: tuple[RandomShockConfig, ...]
+    actors: tuple[tuple[int, ...], ...]
+    occurrence: np.ndarray  # (R, T, K) uniforms
+    pair: np.ndarray  # (R, T, K) uniforms choosing the ordered pair
+
+    @classmethod
+    def draw(
+        cls,
+        specs: Sequence[RandomShockConfig],
+        states: tuple[str, ...],
+        horizon: int,
+        root_seed: int,
+        identity: str,
+        replicates: Sequence[int],
+    ) -> RandomShocks:
+        actors = []
+        for k, spec in enumerate(specs):
+            key = f"scenario.random_shocks[{k}]"
+            if spec.kind not in RANDOM_SHOCK_KINDS:
+                raise ConfigError(
+                    f"{key}.kind", f"unknown random shock '{spec.kind}'", list(RANDOM_SHOCK_KINDS)
+                )
+            if spec.actors and spec.kind != "oil_price" and len(spec.actors) != 2:
+                raise ConfigError(f"{key}.actors", "give two states or none (a random pair)")
+            actors.append(_actor_indices(f"{key}.actors", "oil_price", spec.actors, states))
+        shape = (horizon, len(specs))
+        return cls(
+            specs=tuple(specs),
+            actors=tuple(actors),
+            occurrence=draw_per_replicate(
+                root_seed, identity, replicates, "shock_occurrence", shape, "uniform"
+            ),
+            pair=draw_per_replicate(root_seed, identity, replicates, "shock_pair", shape, "uniform"),
+        )
+
+    def apply(self, world: World, step: int, n_states: int, model: ModelParameters) -> None:
+        """Apply the shocks drawn for month ``step`` (1-based) to the replicates they strike."""
+        pairs = [(i, j) for i in range(n_states) for j in range(n_states) if i != j]
+        for k, spec in enumerate(self.specs):
+            struck = self.occurrence[:, step - 1, k] < spec.rate
+            if not struck.any():
+                continue
+            if spec.kind == "oil_price" or self.actors[k]:
+                event = Event(step, spec.kind, self.actors[k], spec.magnitude, None, spec.kind)
+                apply_event(world, event, struck, model)
+                continue
+            choice = np.minimum((self.pair[:, step - 1, k] * len(pairs)).astype(int), len(pairs) - 1)
+            for index, pair in enumerate(pairs):
+                mask = struck & (choice == index)
+                if mask.any():
+                    apply_event(
+                        world,
+                        Event(step, spec.kind, pair, spec.magnitude, None, spec.kind),
+                        mask,
+                        model,
+                    )

@@ -1,0 +1,153 @@
+"""Cohesion metrics of R worlds at once; formulas in docs/ODD.md (section Observation).
+
+``cohesion`` (the weighted density of the aggregated tie graph) is the primary metric.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from sim.parameters import LAYERS, ModelParameters
+from sim.world import World
+
+PRIMARY_METRIC = "cohesion"
+BLOC_METRICS: tuple[str, ...] = (
+    "cohesion",
+    *(f"density_{layer}" for layer in LAYERS),
+    "connectivity",
+    "aligned",
+    "intact",
+    "energy",
+    "frustration",
+)
+STATE_METRICS: tuple[str, ...] = ("alignment", "dependence", "threat", "sanctions")
+
+
+def layer_weights(model: ModelParameters) -> np.ndarray:
+    """phi_l in layer order."""
+    return np.array([model.layer_weights[layer] for layer in LAYERS])
+
+
+def symmetric_strength(ties: np.ndarray) -> np.ndarray:
+    """S_l[i, j] = (W_l[i, j] + W_l[j, i]) / 2, shape (R, L, n, n)."""
+    return 0.5 * (ties + np.swapaxes(ties, -1, -2))
+
+
+def aggregate_graph(ties: np.ndarray, model: ModelParameters) -> np.ndarray:
+    """A[i, j] = sum_l phi_l S_l[i, j] / sum_l phi_l: the undirected tie graph, (R, n, n)."""
+    phi = layer_weights(model)
+    return np.einsum("l,rlij->rij", phi / phi.sum(), symmetric_strength(ties))
+
+
+def layer_density(ties: np.ndarray) -> np.ndarray:
+    """Mean directed tie weight over ordered pairs i != j, per layer: (R, L)."""
+    n = ties.shape[-1]
+    return ties.sum(axis=(-1, -2)) / (n * (n - 1))
+
+
+def algebraic_connectivity(graph: np.ndarray) -> np.ndarray:
+    """Second-smallest eigenvalue of the Laplacian D - A; zero when the bloc splits."""
+    laplacian = -graph.copy()
+    n = graph.shape[-1]
+    diagonal = np.arange(n)
+    laplacian[:, diagonal, diagonal] = 0.0
+    laplacian[:, diagonal, diagonal] = -laplacian.sum(axis=-1)
+    return np.linalg.eigvalsh(laplacian)[:, 1]
+
+
+def _partitions(n: int) -> np.ndarray:
+    """All two-coalition splits of n members (member 0 fixed on side 0): (P, n, n) distances."""
+    labels = np.array([(0, *rest) for rest in itertools.product((0, 1), repeat=n - 1)])
+    return (labels[:, :, None] != labels[:, None, :]).astype(float)
+
+
+def alignment_energy(
+    graph: np.ndarray, aligned: np.ndarray, model: ModelParameters
+) -> tuple[np.ndarray, np.ndarray]:
+    """Axelrod-Bennett energy of the current split and its distance to the minimum.
+
+    E = sum_{i<j} p_ij d_ij / pairs, with propensity p_ij = A_ij - p0 and d_ij = 1 when i
+    and j sit on different sides (aligned or not). Frustration E - min_partition E >= 0 is
+    zero when the observed configuration is the most stable one.
+    """
+    n = graph.shape[-1]
+    pairs = n * (n - 1)
+    propensity = graph - model.affinity_threshold
+    diagonal = np.arange(n)
+    propensity[:, diagonal, diagonal] = 0.0
+    current = (aligned[:, :, None] != aligned[:, None, :]).astype(float)
+    energy = np.einsum("rij,rij->r", propensity, current) / pairs
+    lowest = np.einsum("rij,pij->rp", propensity, _partitions(n)).min(axis=1) / pairs
+    return energy, energy - lowest
+
+
+def partner_value(world: World, model: ModelParameters) -> np.ndarray:
+    """P[i, j] = sum_l phi_l(i) S_l[i, j]: what partner j is worth to i, (R, n, n).
+
+    Energy ties weigh more for states whose budget or supply rides on bloc oil.
+    """
+    phi = layer_weights(model)
+    strength = symmetric_strength(world.ties)
+    energy = LAYERS.index("energy")
+    value = np.einsum("l,rlij->rij", phi, strength)
+    oil_bonus = model.oil_amplifier * world.oil[:, :, None] * phi[energy] * strength[:, energy]
+    return value + oil_bonus
+
+
+def bloc_value(world: World, model: ModelParameters, capacity: np.ndarray) -> np.ndarray:
+    """sum_j trust_ij P_ij (1 + kappa_s s_i c_j): what the partners are worth to each state, (R, n).
+
+    Sanctions raise a partner's worth in proportion to what it can absorb (its capacity
+    c_j): a sanctioned state needs buyers and suppliers that can replace the West.
+    """
+    scarcity = 1.0 + model.sanctions_dependence * world.sanctions[:, :, None] * capacity
+    weights = world.trust * _off_diagonal(world) * scarcity
+    return np.einsum("rij,rij->ri", weights, partner_value(world, model))
+
+
+def dependence(world: World, model: ModelParameters, capacity: np.ndarray) -> np.ndarray:
+    """Share of a state's valued relations that lie inside the bloc, (R, n).
+
+    Sanctions shrink outside options (1 - s_i), so a sanctioned state depends more on
+    partners even before its ties change.
+    """
+    inside = bloc_value(world, model, capacity)
+    outside = model.outside_options * (1.0 - world.sanctions)
+    return inside / (inside + outside)
+
+
+def _off_diagonal(world: World) -> np.ndarray:
+    n = world.trust.shape[-1]
+    return 1.0 - np.eye(n)
+
+
+def measure(world: World, model: ModelParameters) -> dict[str, np.ndarray]:
+    """All bloc-level metrics of the current month, each (R,)."""
+    graph = aggregate_graph(world.ties, model)
+    density = layer_density(world.ties)
+    phi = layer_weights(model)
+    aligned = world.alignment >= model.aligned_threshold
+    connectivity = algebraic_connectivity(graph)
+    energy, frustration = alignment_energy(graph, aligned, model)
+    out = {
+        "cohesion": (density * (phi / phi.sum())).sum(axis=1),
+        **{f"density_{layer}": density[:, index] for index, layer in enumerate(LAYERS)},
+        "connectivity": connectivity,
+        "aligned": aligned.sum(axis=1).astype(float),
+        "intact": (aligned.all(axis=1) & (connectivity > model.connectivity_floor)).astype(float),
+        "energy": energy,
+        "frustration": frustration,
+    }
+    return out
+
+
+def measure_states(world: World, model: ModelParameters, capacity: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-state metrics of the current month, each (R, n)."""
+    return {
+        "alignment": world.alignment,
+        "dependence": dependence(world, model, capacity),
+        "threat": world.threat,
+        "sanctions": world.sanctions,
+    }

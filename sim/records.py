@@ -1,0 +1,111 @@
+"""What a run keeps: per-month metrics, optional ties, and a per-replicate summary.
+
+The recorder stores arrays as the model runs and builds tidy tables once at the end,
+so recording costs a few array copies per month whatever R is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim.metrics import BLOC_METRICS, STATE_METRICS
+from sim.parameters import LAYERS, month_label
+
+if TYPE_CHECKING:
+    from sim.model import BlocModel
+
+SUMMARY_EXTRA = ("time_to_defection", "defected", "us_cost")
+
+
+class Recorder:
+    """Collects one snapshot per month from a :class:`BlocModel`."""
+
+    def __init__(self, model: BlocModel, record_ties: bool = False) -> None:
+        self.model = model
+        self.record_ties = record_ties
+        self.steps: list[int] = []
+        self.bloc: list[dict[str, np.ndarray]] = []
+        self.per_state: list[dict[str, np.ndarray]] = []
+        self.trust: list[np.ndarray] = []
+        self.ties: list[np.ndarray] = []
+
+    def record(self, step: int) -> None:
+        model = self.model
+        self.steps.append(step)
+        self.bloc.append(model.latest)
+        self.per_state.append({name: values.copy() for name, values in model.latest_states.items()})
+        self.trust.append(model.world.trust.copy())
+        if self.record_ties:
+            self.ties.append(model.world.ties.copy())
+
+    def column_names(self) -> list[str]:
+        """Metric columns of the time series, in order."""
+        states = self.model.states
+        per_state = [f"{name}_{code}" for name in STATE_METRICS for code in states]
+        trust = [f"trust_{a}_{b}" for a in states for b in states if a != b]
+        return [*BLOC_METRICS, *per_state, *trust]
+
+    def timeseries(self) -> pd.DataFrame:
+        """One row per (replicate, step): replicate, step, date, then one column per metric."""
+        model = self.model
+        n_steps, replicates = len(self.steps), model.replicates
+        columns: dict[str, np.ndarray] = {
+            "replicate": np.tile(model.replicate_ids, n_steps),
+            "step": np.repeat(np.asarray(self.steps, dtype=np.int64), replicates),
+            "date": np.repeat([month_label(model.start, s) for s in self.steps], replicates),
+        }
+        for name in BLOC_METRICS:
+            columns[name] = np.concatenate([snapshot[name] for snapshot in self.bloc])
+        for name in STATE_METRICS:
+            stacked = np.concatenate([snapshot[name] for snapshot in self.per_state])
+            for index, code in enumerate(model.states):
+                columns[f"{name}_{code}"] = stacked[:, index]
+        trust = np.concatenate(self.trust)
+        for a, source in enumerate(model.states):
+            for b, target in enumerate(model.states):
+                if a != b:
+                    columns[f"trust_{source}_{target}"] = trust[:, a, b]
+        return pd.DataFrame(columns)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per replicate: final metrics, time to first defection (censored), US cost."""
+        model = self.model
+        final = self.bloc[-1]
+        columns: dict[str, np.ndarray] = {"replicate": model.replicate_ids}
+        columns.update({name: final[name] for name in BLOC_METRICS})
+        for name in STATE_METRICS:
+            for index, code in enumerate(model.states):
+                columns[f"{name}_{code}"] = self.per_state[-1][name][:, index]
+        defected = model.first_defection >= 0
+        columns["time_to_defection"] = np.where(defected, model.first_defection, model.month).astype(float)
+        columns["defected"] = defected
+        columns["us_cost"] = model.us.cumulative_cost.copy()
+        frame = pd.DataFrame(columns)
+        frame["intact"] = frame["intact"].astype(bool)
+        return frame
+
+    def ties_table(self) -> pd.DataFrame:
+        """Long table of directed ties: replicate, step, date, layer, source, target, weight."""
+        if not self.record_ties:
+            raise ValueError("ties were not recorded; set record_ties=true")
+        model = self.model
+        stacked = np.stack(self.ties)  # (T, R, L, n, n)
+        t, r, layer, i, j = np.indices(stacked.shape).reshape(5, -1)
+        keep = i != j
+        states = np.asarray(model.states)
+        steps = np.asarray(self.steps)
+        labels = np.asarray([month_label(model.start, s) for s in self.steps])
+        return pd.DataFrame(
+            {
+                "replicate": model.replicate_ids[r[keep]],
+                "step": steps[t[keep]],
+                "date": labels[t[keep]],
+                "layer": np.asarray(LAYERS)[layer[keep]],
+                "source": states[i[keep]],
+                "target": states[j[keep]],
+                "weight": stacked.reshape(-1)[keep],
+            }
+        )

@@ -1,0 +1,96 @@
+"""Sample designs: tables of parameter points (grid, Latin hypercube, Sobol, Morris), split into chunks.
+
+A design is a pure function of its config (including its sampler seed), so every job of
+a sweep rebuilds the same table and takes its own chunk of rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pandas as pd
+from SALib.sample import morris as morris_sampler
+from SALib.sample import sobol as sobol_sampler
+from scipy.stats import qmc
+
+from sim.errors import ConfigError
+
+POINT = "point"
+
+
+def salib_problem(parameters) -> dict:
+    """The SALib problem dict of a design's parameters (names and bounds)."""
+    for k, spec in enumerate(parameters):
+        if spec.low is None or spec.high is None or not spec.low < spec.high:
+            raise ConfigError(f"design.parameters[{k}]", f"'{spec.name}' needs low < high", "low < high")
+    return {
+        "num_vars": len(parameters),
+        "names": [spec.name for spec in parameters],
+        "bounds": [[spec.low, spec.high] for spec in parameters],
+    }
+
+
+def build_design(design) -> pd.DataFrame:
+    """All points of a design: a ``point`` column then one column per parameter."""
+    if design.kind == "none":
+        return pd.DataFrame({POINT: [0]})
+    if not design.parameters:
+        raise ConfigError("design.parameters", f"a '{design.kind}' design needs at least one parameter")
+    names = [spec.name for spec in design.parameters]
+    if len(set(names)) != len(names):
+        raise ConfigError("design.parameters", f"duplicate parameter in {names}")
+    values = {"grid": _grid, "lhs": _latin_hypercube, "sobol": _sobol, "morris": _morris}[design.kind](design)
+    frame = pd.DataFrame(values, columns=names)
+    frame.insert(0, POINT, np.arange(len(frame)))
+    return frame
+
+
+def _grid(design) -> np.ndarray:
+    axes = []
+    for k, spec in enumerate(design.parameters):
+        if spec.values:
+            axes.append(list(spec.values))
+        elif spec.low is not None and spec.high is not None:
+            axes.append(list(np.linspace(spec.low, spec.high, design.levels)))
+        else:
+            raise ConfigError(f"design.parameters[{k}]", f"'{spec.name}' needs values or low and high")
+    return np.array(list(itertools.product(*axes)), dtype=float)
+
+
+def _latin_hypercube(design) -> np.ndarray:
+    problem = salib_problem(design.parameters)
+    unit = qmc.LatinHypercube(d=problem["num_vars"], seed=design.seed).random(design.samples)
+    bounds = np.array(problem["bounds"])
+    return qmc.scale(unit, bounds[:, 0], bounds[:, 1])
+
+
+def _sobol(design) -> np.ndarray:
+    if design.samples & (design.samples - 1):
+        raise ConfigError(
+            "design.samples", f"{design.samples} is not a power of two", "a power of two for Sobol designs"
+        )
+    problem = salib_problem(design.parameters)
+    return sobol_sampler.sample(problem, design.samples, calc_second_order=False, seed=design.seed)
+
+
+def _morris(design) -> np.ndarray:
+    problem = salib_problem(design.parameters)
+    return morris_sampler.sample(problem, design.samples, num_levels=4, seed=design.seed)
+
+
+def chunk_count(n_points: int, chunk_size: int) -> int:
+    return 1 if chunk_size <= 0 else math.ceil(n_points / chunk_size)
+
+
+def design_chunk(design) -> tuple[pd.DataFrame, int]:
+    """The rows of this job's chunk and the number of chunks in the design."""
+    points = build_design(design)
+    chunks = chunk_count(len(points), design.chunk_size)
+    if design.chunk >= chunks:
+        raise ConfigError("design.chunk", f"chunk {design.chunk} does not exist", f"0..{chunks - 1}")
+    if design.chunk_size <= 0:
+        return points, chunks
+    start = design.chunk * design.chunk_size
+    return points.iloc[start : start + design.chunk_size].reset_index(drop=True), chunks

@@ -1,0 +1,47 @@
+"""Small builders shared by the tests: a configured model from named configs plus overrides."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from sim.configuration import load_scenario, load_strategy
+from sim.model import BlocModel
+from sim.parameters import ModelParameters, RunConfig, StrategyConfig
+from sim.runner import with_point
+
+SEED = 20250101
+
+
+def run_config(
+    strategy: str | StrategyConfig = "status_quo",
+    scenario: str = "baseline_2025",
+    replicates: int = 200,
+    horizon: int = 48,
+    seed: int = SEED,
+    overrides: dict[str, Any] | None = None,
+    **model: Any,
+) -> RunConfig:
+    """A RunConfig from named configs, model parameters and dotted-path overrides."""
+    chosen = load_strategy(strategy) if isinstance(strategy, str) else strategy
+    config = RunConfig(
+        scenario=load_scenario(scenario),
+        strategy=chosen,
+        model=dataclasses.replace(ModelParameters(), **model),
+        replicates=replicates,
+        horizon=horizon,
+        seed=seed,
+    )
+    return with_point(config, overrides) if overrides else config
+
+
+def simulate(*args: Any, first_replicate: int = 0, **kwargs: Any) -> BlocModel:
+    """Build and run a model; see :func:`run_config` for the arguments."""
+    return BlocModel(run_config(*args, **kwargs), first_replicate=first_replicate).run()
+
+
+def lever_strategy(name: str, *levers: dict[str, Any]) -> StrategyConfig:
+    """An ad-hoc strategy from lever dicts (kind, target, intensity, ...)."""
+    from sim.parameters import LeverConfig
+
+    return StrategyConfig(name=name, levers=[LeverConfig(**lever) for lever in levers])
