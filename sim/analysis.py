@@ -26,10 +26,12 @@ from tqdm.auto import tqdm
 from sim import plotting, tables
 from sim import sensitivity as sa
 from sim import statistics as st
+from sim.runner import TABLES  # noqa: E402
 from sim.storage import MANIFEST, CorruptResultError, RunDirectory, write_json, write_parquet
 
 log = logging.getLogger("sim")
 COMBINED = "combined"
+FIGURES = "figures"
 SKIPPED_PREFIXES = ("strategy.", "design.", "experiment.", "hydra", "first_replicate", "record_ties")
 
 
@@ -55,11 +57,23 @@ class Dataset:
     def config(self) -> dict[str, Any]:
         return self.manifests[0]["config"]
 
+    @property
+    def design_parameters(self) -> list[str]:
+        """Columns that identify a design point (pairing keys besides the replicate)."""
+        names = [p["name"] for p in self.config["design"]["parameters"]]
+        return [name for name in names if name in self.summary.columns] + self.varying
+
+    @property
+    def varying(self) -> list[str]:
+        """Settings swept outside the design (Hydra overrides), added as columns by gather."""
+        return [key for key in _varying_settings(self.manifests) if key in self.summary.columns]
+
 
 def job_directories(root: Path) -> list[Path]:
-    """Folders under ``root`` that hold a job (a manifest or any table), outside combined/."""
-    found = {path.parent for path in root.rglob("*.parquet")} | {path.parent for path in root.rglob(MANIFEST)}
-    return sorted(p for p in found if COMBINED not in p.relative_to(root).parts)
+    """Folders under ``root`` that hold a job (a manifest or a run table), outside combined/ and figures/."""
+    markers = [MANIFEST, *(f"{name}.parquet" for name in TABLES)]
+    found = {path.parent for marker in markers for path in root.rglob(marker)}
+    return sorted(p for p in found if not {COMBINED, FIGURES} & set(p.relative_to(root).parts))
 
 
 def check_jobs(root: Path) -> list[dict[str, Any]]:
@@ -163,7 +177,7 @@ def analyze(root: Path, progress: bool = True) -> list[Path]:
     """Gather ``root`` and write the figures and tables its experiment calls for."""
     root = Path(root)
     dataset = gather(root, progress=progress)
-    out = root / "figures"
+    out = root / FIGURES
     report = {
         "single": _strategy_report,
         "compare_strategies": _strategy_report,
@@ -189,14 +203,34 @@ def _strategy_report(dataset: Dataset, out: Path) -> list[Path]:
     written += _save(plotting.plot_final_distribution(dataset.summary), out / "final_cohesion")
     written += _save(plotting.plot_survival(dataset.summary), out / "survival")
     if dataset.ties is not None:
-        written += _save(plotting.plot_tie_heatmaps(dataset.ties), out / "tie_heatmaps")
-        written += _save(plotting.plot_network(dataset.ties), out / "network")
+        for strategy in dataset.ties["strategy"].unique():
+            written += _save(
+                plotting.plot_tie_heatmaps(dataset.ties, strategy=strategy), out / f"ties_{strategy}"
+            )
+            aligned = _aligned_shares(dataset, strategy)
+            network = plotting.plot_network(dataset.ties, strategy=strategy, **aligned)
+            written += _save(network, out / f"network_{strategy}")
     strategies = dataset.summary["strategy"].unique()
     reference = st.REFERENCE if st.REFERENCE in strategies else strategies[0]
-    ranking = st.strategy_ranking(dataset.summary, reference=reference)
+    ranking = st.strategy_ranking(dataset.summary, reference=reference, design=dataset.design_parameters)
     write_parquet(ranking, out / "ranking.parquet")
     written += list(tables.write_table(tables.ranking_table(ranking, reference=reference), out / "ranking"))
     return written
+
+
+def _aligned_shares(dataset: Dataset, strategy: str) -> dict[str, dict[str, float]]:
+    """Share of replicates in which each member is aligned at the start and the horizon."""
+    threshold = dataset.config["model"]["aligned_threshold"]
+    series = dataset.timeseries[dataset.timeseries["strategy"] == strategy]
+    ends = {"aligned_start": series["step"].min(), "aligned_end": series["step"].max()}
+    columns = [c for c in series.columns if c.startswith("alignment_")]
+    return {
+        name: {
+            c.removeprefix("alignment_"): float((series.loc[series["step"] == step, c] >= threshold).mean())
+            for c in columns
+        }
+        for name, step in ends.items()
+    }
 
 
 def _phase_report(dataset: Dataset, out: Path) -> list[Path]:

@@ -89,7 +89,7 @@ class BlocModel(mesa.Model):
         for index, code in enumerate(self.states):
             BlocState(self, code, index)
         self.us = UnitedStates(self, levers, config.scenario.us, config.strategy.adaptive, self.states)
-        self.recorder = Recorder(self, record_ties=config.record_ties)
+        self.recorder = Recorder(self, record_ties=config.record_ties, ties_every=config.ties_every)
         self._observe()
 
     @property

@@ -238,6 +238,7 @@ class RunConfig:
     horizon: int = param(48, 1, 1200, "months to simulate")
     seed: int = param(20250101, 0, 2**63 - 1, "root seed")
     record_ties: bool = False
+    ties_every: int = param(1, 1, 1200, "record ties every k months (the start and horizon always)")
 
 
 def check_ranges(node: Any, prefix: str = "") -> None:

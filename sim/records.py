@@ -23,9 +23,11 @@ SUMMARY_EXTRA = ("time_to_defection", "defected", "us_cost")
 class Recorder:
     """Collects one snapshot per month from a :class:`BlocModel`."""
 
-    def __init__(self, model: BlocModel, record_ties: bool = False) -> None:
+    def __init__(self, model: BlocModel, record_ties: bool = False, ties_every: int = 1) -> None:
         self.model = model
         self.record_ties = record_ties
+        self.ties_every = ties_every
+        self.tie_steps: list[int] = []
         self.steps: list[int] = []
         self.bloc: list[dict[str, np.ndarray]] = []
         self.per_state: list[dict[str, np.ndarray]] = []
@@ -38,7 +40,8 @@ class Recorder:
         self.bloc.append(model.latest)
         self.per_state.append({name: values.copy() for name, values in model.latest_states.items()})
         self.trust.append(model.world.trust.copy())
-        if self.record_ties:
+        if self.record_ties and (step % self.ties_every == 0 or step == model.horizon):
+            self.tie_steps.append(step)
             self.ties.append(model.world.ties.copy())
 
     def column_names(self) -> list[str]:
@@ -96,8 +99,8 @@ class Recorder:
         t, r, layer, i, j = np.indices(stacked.shape).reshape(5, -1)
         keep = i != j
         states = np.asarray(model.states)
-        steps = np.asarray(self.steps)
-        labels = np.asarray([month_label(model.start, s) for s in self.steps])
+        steps = np.asarray(self.tie_steps)
+        labels = np.asarray([month_label(model.start, s) for s in self.tie_steps])
         return pd.DataFrame(
             {
                 "replicate": model.replicate_ids[r[keep]],

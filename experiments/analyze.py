@@ -1,0 +1,44 @@
+"""Gather every job under a run or sweep directory into one dataset, then draw and tabulate.
+
+    python experiments/analyze.py results/sweeps/compare_strategies
+    python experiments/analyze.py results/sweeps/sensitivity --gather-only
+
+Writes <dir>/combined/*.parquet and <dir>/figures/. Exits with status 2 and a list of
+the problems when a chunk is missing or duplicated or a file is corrupt; results already
+written are never modified.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from sim.analysis import IncompleteSweepError, analyze, gather
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("directory", type=Path, help="a run or sweep directory under results/")
+    parser.add_argument("--gather-only", action="store_true", help="write combined/ but no figures")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    for name in ("fontTools", "matplotlib"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    if not args.directory.is_dir():
+        print(f"error: {args.directory} is not a directory", file=sys.stderr)
+        return 2
+    try:
+        if args.gather_only:
+            gather(args.directory)
+        else:
+            analyze(args.directory)
+    except IncompleteSweepError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
