@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 from sim import plotting, tables
 from sim import sensitivity as sa
 from sim import statistics as st
-from sim.runner import TABLES  # noqa: E402
+from sim.runner import TABLES
 from sim.storage import MANIFEST, CorruptResultError, RunDirectory, write_json, write_parquet
 
 log = logging.getLogger("sim")

@@ -440,8 +440,9 @@ def timeseries_band(
 
     ``band="ci"``: Student-t interval of the mean at each step (uncertainty of the
     average path; with hundreds of replicates it matches a bootstrap interval and costs
-    nothing, where a bootstrap of every step of every strategy took minutes). ``band="percentile"``: the central
-    ``confidence_level`` range of replicate values (spread of individual worlds).
+    nothing, where a bootstrap of every step of every strategy took minutes).
+    ``band="percentile"``: the central ``confidence_level`` range of replicate values
+    (spread of individual worlds).
     Returns ``*by, step, date, n, mean, lower, upper``; ``date`` only if present.
     """
     if band not in {"ci", "percentile"}:
