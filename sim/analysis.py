@@ -30,6 +30,7 @@ from sim.runner import TABLES
 from sim.storage import MANIFEST, CorruptResultError, RunDirectory, write_json, write_parquet
 
 log = logging.getLogger("sim")
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 COMBINED = "combined"
 FIGURES = "figures"
 SKIPPED_PREFIXES = ("strategy.", "design.", "experiment.", "hydra", "first_replicate", "record_ties")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.configuration import Config, plain
-from sim.runner import run_job
+from sim.runner import check_design, run_job
 from sim.storage import MANIFEST, RunDirectory, config_hash, git_state, now, package_versions
 
 log = logging.getLogger("sim")
@@ -49,6 +49,7 @@ def job_label(config: Config) -> str:
 
 def execute_job(config: Config, output: Path, search_root: Path, make_figures: bool) -> JobOutcome:
     """Run the job unless an identical complete result exists; write tables and manifest."""
+    check_design(config)
     full_hash, design_hash = job_identity(config)
     resolved = plain(config)
     label = job_label(config)

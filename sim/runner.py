@@ -76,6 +76,14 @@ def _check_settable(node, name: str) -> None:
     raise ConfigError(f"design.parameters: {name}", "not a parameter of the model", allowed)
 
 
+def check_design(config: Config) -> None:
+    """Fail before running anything if a design parameter is not a settable model path."""
+    node = OmegaConf.structured(RunConfig)
+    for spec in config.design.parameters:
+        _check_settable(node, spec.name)
+    design_chunk(config.design)
+
+
 def configurations(config: Config) -> Iterator[tuple[StrategyConfig, dict[str, float], RunConfig]]:
     """Every (strategy, design point) of this job as a ready-to-run :class:`RunConfig`."""
     points, _ = design_chunk(config.design)
