@@ -143,7 +143,7 @@ def test_a_job_left_without_manifest_is_reported(tmp_path):
     run_entry("run.py", "-m", "strategy=status_quo,pyongyang_deal", *SMALL, f"hydra.sweep.dir={tmp_path}")
     manifest = next(p for p in tmp_path.rglob("manifest.json") if "combined" not in p.parts)
     manifest.unlink()
-    with pytest.raises(IncompleteSweepError, match="no manifest.json; the job did not finish"):
+    with pytest.raises(IncompleteSweepError, match=r"no manifest\.json; the job did not finish"):
         gather(tmp_path, progress=False, write=False)
 
 
