@@ -200,6 +200,10 @@ def main() -> None:
         rows.append(Row("BlocModel vectorised", size, seconds, memory[size]))
         print(rows[-1].line(), flush=True)
 
+    (small, small_mb), (large, large_mb) = [(row.replicates, row.memory_mb) for row in rows[-2:]]
+    slope = 1000 * (large_mb - small_mb) / (large - small)
+    print(f"memory slope R={small:,}->{large:,}: {slope:.2f} MB per 1,000 replicates (small R: fixed cost)")
+
     seconds = best_seconds(lambda: run_batch(config, batch_runs), repeats)
     batch = Row("mesa.batch_run (R=1)", batch_runs, seconds, batch_memory, linear=False)
     print(batch.line())

@@ -33,7 +33,15 @@ log = logging.getLogger("sim")
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 COMBINED = "combined"
 FIGURES = "figures"
-SKIPPED_PREFIXES = ("strategy.", "design.", "experiment.", "hydra", "first_replicate", "record_ties")
+SKIPPED_PREFIXES = (
+    "strategy.",
+    "design.",
+    "experiment.",
+    "hydra",
+    "first_replicate",
+    "record_",
+    "ties_every",
+)
 
 
 class IncompleteSweepError(RuntimeError):
@@ -45,7 +53,7 @@ class Dataset:
     """Every job of a sweep stacked into tables, with what the jobs were."""
 
     summary: pd.DataFrame
-    timeseries: pd.DataFrame
+    timeseries: pd.DataFrame | None
     ties: pd.DataFrame | None
     manifests: list[dict[str, Any]]
 
@@ -137,7 +145,7 @@ def gather(root: Path, progress: bool = True, write: bool = True) -> Dataset:
                 frame[key] = value
             pieces[table].append(frame)
     stacked = {name: pd.concat(frames, ignore_index=True) for name, frames in pieces.items()}
-    dataset = Dataset(stacked["summary"], stacked["timeseries"], stacked.get("ties"), manifests)
+    dataset = Dataset(stacked["summary"], stacked.get("timeseries"), stacked.get("ties"), manifests)
     if write:
         for name, frame in stacked.items():
             write_parquet(frame, root / COMBINED / f"{name}.parquet")
@@ -200,10 +208,11 @@ def _save(fig, path: Path) -> list[Path]:
 
 def _strategy_report(dataset: Dataset, out: Path) -> list[Path]:
     """Cohesion over time with bands, final distributions, survival, ranking table."""
-    written = _save(plotting.plot_cohesion_over_time(dataset.timeseries), out / "cohesion_over_time")
-    written += _save(plotting.plot_final_distribution(dataset.summary), out / "final_cohesion")
+    written = _save(plotting.plot_final_distribution(dataset.summary), out / "final_cohesion")
+    if dataset.timeseries is not None:
+        written += _save(plotting.plot_cohesion_over_time(dataset.timeseries), out / "cohesion_over_time")
     written += _save(plotting.plot_survival(dataset.summary), out / "survival")
-    if dataset.ties is not None:
+    if dataset.ties is not None and dataset.timeseries is not None:
         for strategy in dataset.ties["strategy"].unique():
             written += _save(
                 plotting.plot_tie_heatmaps(dataset.ties, strategy=strategy), out / f"ties_{strategy}"

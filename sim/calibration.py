@@ -7,6 +7,7 @@ adding its rows there and its code to ``scenario.states``; no code changes.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -62,6 +63,12 @@ class Calibration:
         return len(self.states)
 
 
+@functools.lru_cache(maxsize=64)
+def read_table(path: Path) -> pd.DataFrame:
+    """A data file, read once per process (design sweeps build thousands of models)."""
+    return pd.read_csv(path)
+
+
 def data_directory(name: str) -> Path:
     """The folder of a named data set shipped in the package, or a user folder path."""
     candidate = Path(name)
@@ -98,14 +105,14 @@ def _check_states(states: tuple[str, ...], folder: Path) -> None:
         raise ConfigError("scenario.states", "a bloc needs at least two states", "two or more ISO3 codes")
     if len(set(states)) != len(states):
         raise ConfigError("scenario.states", f"duplicate state in {list(states)}")
-    known = sorted(pd.read_csv(folder / "states.csv")["state"].unique())
+    known = sorted(read_table(folder / "states.csv")["state"].unique())
     for code in states:
         if code not in known:
             raise ConfigError("scenario.states", f"unknown state '{code}'", known)
 
 
 def _state_table(path: Path, states: tuple[str, ...]) -> dict[str, np.ndarray]:
-    rows = pd.read_csv(path)
+    rows = read_table(path)
     wide = rows.pivot(index="state", columns="attribute", values="value")
     missing = [
         f"{code}.{attr}"
@@ -136,7 +143,7 @@ def _apply_initial_overrides(
 
 def _tie_tensor(path: Path, states: tuple[str, ...]) -> np.ndarray:
     ties = np.zeros((len(LAYERS), len(states), len(states)))
-    for row in pd.read_csv(path).itertuples():
+    for row in read_table(path).itertuples():
         if row.layer not in LAYERS:
             raise ConfigError(f"{path.name}: layer", f"unknown layer '{row.layer}'", list(LAYERS))
         if row.source in states and row.target in states:
@@ -164,7 +171,7 @@ def _apply_tie_scale(ties: np.ndarray, scale: dict[str, float], states: tuple[st
 def _trust_matrix(path: Path, states: tuple[str, ...], overrides: dict[str, float]) -> np.ndarray:
     trust = np.full((len(states), len(states)), DEFAULT_TRUST)
     np.fill_diagonal(trust, 1.0)
-    for row in pd.read_csv(path).itertuples():
+    for row in read_table(path).itertuples():
         if row.truster in states and row.trusted in states:
             trust[states.index(row.truster), states.index(row.trusted)] = row.value
     for pair, value in overrides.items():

@@ -237,6 +237,7 @@ class RunConfig:
     replicates: int = param(100, 1, 10_000_000, "replicate worlds")
     horizon: int = param(48, 1, 1200, "months to simulate")
     seed: int = param(20250101, 0, 2**63 - 1, "root seed")
+    record_timeseries: bool = True
     record_ties: bool = False
     ties_every: int = param(1, 1, 1200, "record ties every k months (the start and horizon always)")
 

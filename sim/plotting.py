@@ -186,7 +186,6 @@ def plot_cohesion_over_time(
     band: str = "ci",
     confidence_level: float = 0.95,
     reference: str = st.REFERENCE,
-    seed: int = 0,
     width: float = ONE_COLUMN,
 ) -> Figure:
     """Mean ``metric`` per month by strategy with a pointwise band across replicates.
@@ -199,7 +198,6 @@ def plot_cohesion_over_time(
         metric,
         band=band,
         confidence_level=confidence_level,
-        seed=seed,
         by=[c for c in ("scenario", "strategy") if c in timeseries.columns],
     )
     colors = strategy_colors(bands["strategy"], reference)

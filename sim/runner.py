@@ -29,15 +29,13 @@ class JobTables:
     """The tables a job produces, each with configuration columns in front."""
 
     summary: pd.DataFrame
-    timeseries: pd.DataFrame
+    timeseries: pd.DataFrame | None
     ties: pd.DataFrame | None
     n_chunks: int
 
     def as_dict(self) -> dict[str, pd.DataFrame]:
-        tables = {"summary": self.summary, "timeseries": self.timeseries}
-        if self.ties is not None:
-            tables["ties"] = self.ties
-        return tables
+        tables = {"summary": self.summary, "timeseries": self.timeseries, "ties": self.ties}
+        return {name: table for name, table in tables.items() if table is not None}
 
 
 def job_strategies(config: Config) -> list[StrategyConfig]:
@@ -104,7 +102,8 @@ def run_job(config: Config, progress: bool = True) -> JobTables:
         model = BlocModel(run, first_replicate=config.first_replicate).run()
         labels = {"scenario": run.scenario.name, "strategy": strategy.name, **point}
         pieces["summary"].append(_labelled(model.recorder.summary(), labels))
-        pieces["timeseries"].append(_labelled(model.recorder.timeseries(), labels))
+        if config.record_timeseries:
+            pieces["timeseries"].append(_labelled(model.recorder.timeseries(), labels))
         if config.record_ties:
             pieces["ties"].append(_labelled(model.recorder.ties_table(), labels))
     stacked = {

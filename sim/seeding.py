@@ -22,9 +22,12 @@ def stable_hash(text: str) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big") >> 1
 
 
-def replicate_generator(root_seed: int, identity: str, replicate: int, purpose: str) -> np.random.Generator:
+def replicate_generator(
+    root_seed: int, identity: str | int, replicate: int, purpose: str
+) -> np.random.Generator:
     """The generator of one replicate for one purpose (decision noise, shocks, ...)."""
-    key = (stable_hash(identity), int(replicate), PURPOSES[purpose])
+    identity_key = identity if isinstance(identity, int) else stable_hash(identity)
+    key = (identity_key, int(replicate), PURPOSES[purpose])
     return np.random.default_rng(np.random.SeedSequence(root_seed, spawn_key=key))
 
 
@@ -41,8 +44,9 @@ def draw_per_replicate(
     Draws are taken in C order, so a longer horizon extends, and never changes, the
     numbers a shorter one used.
     """
+    identity_key = stable_hash(identity)
     out = np.empty((len(replicates), *shape))
     for row, replicate in enumerate(replicates):
-        rng = replicate_generator(root_seed, identity, replicate, purpose)
+        rng = replicate_generator(root_seed, identity_key, replicate, purpose)
         out[row] = rng.standard_normal(shape) if kind == "normal" else rng.random(shape)
     return out

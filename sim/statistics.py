@@ -433,8 +433,6 @@ def timeseries_band(
     *,
     band: str = "ci",
     confidence_level: float = 0.95,
-    n_resamples: int = 999,
-    seed: int = 0,
 ) -> pd.DataFrame:
     """Mean trajectory per group with a pointwise band across replicates.
 

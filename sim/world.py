@@ -7,12 +7,14 @@ a lasting loss of trust). Bloc-state agents read and write views of these arrays
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
 from sim.calibration import Calibration
+
+DYNAMIC = ("ties", "trust", "sanctions", "threat", "alignment", "war", "oil", "alliance")
 
 
 @dataclass
@@ -63,7 +65,9 @@ class World:
         )
 
     def copy(self) -> World:
-        return copy.deepcopy(self)
+        """A snapshot for synchronous updating: the month-to-month state is copied, the
+        reference levels are shared (nothing changes them while agents decide)."""
+        return dataclasses.replace(self, **{name: getattr(self, name).copy() for name in DYNAMIC})
 
     @property
     def replicates(self) -> int:
