@@ -111,8 +111,10 @@ def apply_event(world: World, event: Event, mask: np.ndarray | slice, model: Mod
         _shift_trust(world, mask, a[0], a[1], m, 1.0)
         _shift_trust(world, mask, a[1], a[0], m, 1.0)
     elif event.kind == "oil_price":
-        who = list(a) if a else slice(None)
-        world.oil[mask, who] = np.clip(world.oil[mask, who] * m, 0.0, 1.0)
+        rows = np.arange(world.replicates)[mask]
+        who = list(a) if a else list(range(world.oil.shape[1]))
+        index = np.ix_(rows, who)
+        world.oil[index] = np.clip(world.oil[index] * m, 0.0, 1.0)
     elif event.kind == "tie":
         current = world.baseline_ties[mask, event.layer, a[0], a[1]]
         world.baseline_ties[mask, event.layer, a[0], a[1]] = np.clip(current + m, 0.0, 1.0)
