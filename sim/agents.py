@@ -30,7 +30,7 @@ class Incentives:
     pain: np.ndarray  # coercion a state escapes by defecting (S4)
     compensation: np.ndarray  # what patrons can offset (S5)
     fear: np.ndarray  # fear of abandonment from courted partners (S6)
-    pressure: np.ndarray  # total coercion on each state (S1)
+    pressure: np.ndarray  # total coercion on each state (S7)
     value_change: np.ndarray  # (V - V0) / V0 (S2)
     graph: np.ndarray  # aggregated tie graph A, (R, n, n)
 
@@ -237,7 +237,10 @@ class UnitedStates(mesa.Agent):
         return active
 
     def _allocate(self, active: np.ndarray) -> np.ndarray:
-        """(R, K) effective intensities: all active levers, scaled down to the budget."""
+        """(R, K) effective intensities: all active levers, scaled down to the budget.
+
+        Without budget nothing acts, not even a lever configured to cost nothing.
+        """
         requested = np.array([lever.intensity for lever in self.levers]) * active
         costs = np.array([lever.cost for lever in self.levers])
         if self.adaptive.enabled and len(self.levers):
@@ -248,10 +251,12 @@ class UnitedStates(mesa.Agent):
                 out=np.full_like(share, np.inf),
                 where=costs > 0,
             )
-            return np.minimum(requested, affordable)
-        demand = (requested * costs).sum(axis=1)
-        scale = np.divide(self.budget, demand, out=np.ones_like(demand), where=demand > 0)
-        return requested * np.minimum(1.0, scale)[:, None]
+            intensity = np.minimum(requested, affordable)
+        else:
+            demand = (requested * costs).sum(axis=1)
+            scale = np.divide(self.budget, demand, out=np.ones_like(demand), where=demand > 0)
+            intensity = requested * np.minimum(1.0, scale)[:, None]
+        return np.where(self.budget[:, None] > 0, intensity, 0.0)
 
     def _shares(self, active: np.ndarray) -> np.ndarray:
         """Softmax of learnt lever values over the active levers (A1)."""

@@ -135,8 +135,9 @@ def _apply_initial_overrides(
             key = f"scenario.initial.{code}.{attr}"
             if attr not in INITIAL_OVERRIDABLE:
                 raise ConfigError(key, "unknown attribute", list(INITIAL_OVERRIDABLE))
-            if not 0.0 <= value <= 1.0:
-                raise ConfigError(key, f"value {value} is out of range", "[0, 1]")
+            low, high = (0.01, 0.99) if attr == "alignment" else (0.0, 1.0)
+            if not low <= value <= high:
+                raise ConfigError(key, f"value {value} is out of range", f"[{low}, {high}]")
             values[attr] = values[attr].copy()
             values[attr][states.index(code)] = value
 

@@ -166,17 +166,17 @@ class RandomShocks:
         )
 
     def apply(self, world: World, step: int, n_states: int, model: ModelParameters) -> None:
-        """Apply the shocks drawn for month ``step`` (1-based) to the replicates they strike."""
+        """Apply the shocks drawn for month ``step`` (0-based) to the replicates they strike."""
         pairs = [(i, j) for i in range(n_states) for j in range(n_states) if i != j]
         for k, spec in enumerate(self.specs):
-            struck = self.occurrence[:, step - 1, k] < spec.rate
+            struck = self.occurrence[:, step, k] < spec.rate
             if not struck.any():
                 continue
             if spec.kind == "oil_price" or self.actors[k]:
                 event = Event(step, spec.kind, self.actors[k], spec.magnitude, None, spec.kind)
                 apply_event(world, event, struck, model)
                 continue
-            choice = np.minimum((self.pair[:, step - 1, k] * len(pairs)).astype(int), len(pairs) - 1)
+            choice = np.minimum((self.pair[:, step, k] * len(pairs)).astype(int), len(pairs) - 1)
             for index, pair in enumerate(pairs):
                 mask = struck & (choice == index)
                 if mask.any():

@@ -16,7 +16,8 @@ from sim.agents import ECONOMIC, ENERGY, BlocState, Incentives, UnitedStates
 from sim.calibration import load_calibration
 from sim.events import RandomShocks, apply_event, compile_events
 from sim.metrics import aggregate_graph, bloc_value, measure, measure_states, partner_value
-from sim.parameters import ModelParameters, RunConfig, check_ranges, parse_month
+from sim.errors import ConfigError
+from sim.parameters import CRN_MODES, ModelParameters, RunConfig, check_ranges, parse_month
 from sim.records import Recorder
 from sim.seeding import draw_per_replicate, stable_hash
 from sim.strategies import Policy, compile_strategy
@@ -27,9 +28,12 @@ logging.getLogger("MESA").setLevel(logging.WARNING)
 
 def stream_identity(config: RunConfig) -> str:
     """Identity of the random streams: the scenario (common random numbers) or the whole configuration."""
+    if config.scenario.crn not in CRN_MODES:
+        raise ConfigError("scenario.crn", f"unknown mode '{config.scenario.crn}'", list(CRN_MODES))
     if config.scenario.crn == "scenario":
         return f"scenario:{config.scenario.name}"
-    return f"configuration:{stable_hash(repr(config))}"
+    world = (config.scenario, config.strategy, config.model)
+    return f"configuration:{stable_hash(repr(world))}"
 
 
 class BlocModel(mesa.Model):
@@ -164,7 +168,7 @@ class BlocModel(mesa.Model):
         return extra_sanctions + trade + secondary
 
     def _patron_support(self, previous: World) -> np.ndarray:
-        """S5: sum_j a_j trust_ij capacity_j P_ji / sum phi: what partners can offer i, (R, n)."""
+        """S5: kappa_p sum_j a_j trust_ij capacity_j P_ji / sum phi: what partners can offer i, (R, n)."""
         params = self.params
         value_to_patron = np.swapaxes(partner_value(previous, params), -1, -2)
         normaliser = sum(params.layer_weights.values())

@@ -62,7 +62,9 @@ def _lever_costs() -> dict[str, float]:
 class ModelParameters:
     """Behavioural constants of the model (modelling choices, not world figures)."""
 
-    tie_rate: float = param(0.1, 0.01, 0.5, "monthly share of the gap to its target a tie closes")
+    tie_rate: float = param(
+        0.1, 0.01, 0.5, "monthly share of the gap to its target a tie (and alliance strength) closes"
+    )
     alignment_rate: float = param(0.25, 0.02, 1.0, "monthly share of the gap to its target alignment closes")
     threat_rate: float = param(0.1, 0.01, 0.5, "monthly adjustment rate of perceived threat")
     trust_rate: float = param(0.05, 0.0, 0.5, "monthly adjustment rate of trust")

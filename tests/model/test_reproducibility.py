@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from tests.helpers import simulate
+from sim.errors import ConfigError
+from sim.model import BlocModel
+from tests.helpers import run_config, simulate
 
 METRICS_EXCLUDED = ["replicate", "step", "date"]
 
@@ -54,3 +57,27 @@ def test_random_shocks_are_common_to_all_strategies():
     jumps_squeezed = squeezed.groupby("replicate")[column_sets].diff().lt(-0.15).to_numpy()
     assert jumps_idle.sum() > 0
     np.testing.assert_array_equal(jumps_idle, jumps_squeezed)
+
+
+def test_a_longer_horizon_extends_and_never_changes_a_replicates_path():
+    shocks = {"scenario.random_shocks.0.rate": 0.2, "scenario.random_shocks.1.rate": 0.2}
+    short = trajectories(simulate("sequenced", replicates=40, horizon=12, overrides=shocks))
+    long = trajectories(simulate("sequenced", replicates=40, horizon=30, overrides=shocks))
+    np.testing.assert_array_equal(short, long[:, :13])
+
+
+def test_per_configuration_streams_are_also_batch_invariant():
+    def run(replicates: int, first: int):
+        config = run_config("pyongyang_deal", replicates=replicates, horizon=12)
+        config.scenario.crn = "configuration"
+        return trajectories(BlocModel(config, first_replicate=first).run())
+
+    np.testing.assert_array_equal(run(1, 3)[0], run(10, 0)[3])
+    assert not np.array_equal(run(10, 0), trajectories(simulate("pyongyang_deal", replicates=10, horizon=12)))
+
+
+def test_an_unknown_crn_mode_is_refused():
+    config = run_config(replicates=2, horizon=2)
+    config.scenario.crn = "strategy"
+    with pytest.raises(ConfigError, match=r"scenario.crn: unknown mode 'strategy'.*configuration"):
+        BlocModel(config)
