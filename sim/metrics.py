@@ -68,9 +68,9 @@ def alignment_energy(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Axelrod-Bennett energy of the current split and its distance to the minimum.
 
-    E = sum_{i != j} p_ij d_ij / (n (n - 1)) (the mean over pairs), with propensity p_ij = A_ij - p0 and d_ij = 1 when i
-    and j sit on different sides (aligned or not). Frustration E - min_partition E >= 0 is
-    zero when the observed configuration is the most stable one.
+    E = sum_{i != j} p_ij d_ij / (n (n - 1)) (the mean over pairs), with propensity
+    p_ij = A_ij - p0 and d_ij = 1 when i and j sit on different sides (aligned or not).
+    Frustration E - min_partition E >= 0 is zero when the observed configuration is the most stable one.
     """
     n = graph.shape[-1]
     pairs = n * (n - 1)

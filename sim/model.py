@@ -14,9 +14,9 @@ import numpy as np
 
 from sim.agents import ECONOMIC, ENERGY, BlocState, Incentives, UnitedStates
 from sim.calibration import load_calibration
+from sim.errors import ConfigError
 from sim.events import RandomShocks, apply_event, compile_events
 from sim.metrics import aggregate_graph, bloc_value, measure, measure_states, partner_value
-from sim.errors import ConfigError
 from sim.parameters import CRN_MODES, ModelParameters, RunConfig, check_ranges, parse_month
 from sim.records import Recorder
 from sim.seeding import draw_per_replicate, stable_hash
