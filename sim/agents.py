@@ -87,10 +87,15 @@ class BlocState(mesa.Agent):
     def _next_sanctions(
         self, previous, policy: Policy, incentives: Incentives, params: ModelParameters
     ) -> np.ndarray:
-        """S1: exposure relaxes to its baseline plus the share of the gap US sanctions close."""
+        """S1: exposure relaxes to its baseline plus the share of the gap US sanctions close.
+
+        Swing buyers outside the bloc (India, Turkey) absorb part of a sanctioned state's
+        exports and so undercut the new sanctions.
+        """
         i = self.index
         base = previous.baseline_sanctions[:, i]
         reach = np.minimum(1.0, policy.sanctions[:, i] * incentives.alliance_effect)
+        reach = reach * (1.0 - self.model.calibration.swing_buyers[i])
         target = base + (1.0 - base) * reach
         current = previous.sanctions[:, i]
         return current + params.sanctions_rate * (target - current)

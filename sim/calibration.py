@@ -55,6 +55,7 @@ class Calibration:
     alignment: np.ndarray
     capacity: np.ndarray
     arms_supply: np.ndarray
+    swing_buyers: np.ndarray
     ties: np.ndarray
     trust: np.ndarray
 
@@ -97,7 +98,18 @@ def load_calibration(scenario: ScenarioConfig, model: ModelParameters) -> Calibr
     ties = _tie_tensor(folder / "ties.csv", states)
     _apply_tie_scale(ties, scenario.tie_scale, states)
     trust = _trust_matrix(folder / "trust.csv", states, scenario.trust)
-    return Calibration(states=states, ties=ties, trust=trust, **values)
+    swing = _per_state("scenario.swing_buyers", scenario.swing_buyers, states)
+    return Calibration(states=states, ties=ties, trust=trust, swing_buyers=swing, **values)
+
+
+def _per_state(key: str, mapping: dict[str, float], states: tuple[str, ...]) -> np.ndarray:
+    """A state-keyed mapping as an array in state order (0 for states not named)."""
+    values = np.zeros(len(states))
+    for code, value in mapping.items():
+        if code not in states:
+            raise ConfigError(f"{key}.{code}", "unknown state", list(states))
+        values[states.index(code)] = value
+    return values
 
 
 def _check_states(states: tuple[str, ...], folder: Path) -> None:

@@ -192,6 +192,13 @@ class ScenarioConfig:
     us: USConfig = field(default_factory=USConfig)
     events: list[EventConfig] = field(default_factory=list)
     random_shocks: list[RandomShockConfig] = field(default_factory=list)
+    swing_buyers: dict[str, float] = field(
+        default_factory=dict,
+        metadata={
+            "range": (0.0, 1.0),
+            "doc": "share of a state's exports outside buyers absorb, undercutting sanctions",
+        },
+    )
     crn: str = "scenario"
 
 

@@ -141,3 +141,14 @@ def test_zero_budget_means_no_us_action_has_any_effect(strategy):
     # and the same strategy with a budget does change the world
     funded = simulate(strategy, replicates=50).recorder.timeseries()
     assert not np.array_equal(funded[metrics].to_numpy(), idle[metrics].to_numpy())
+
+
+def test_swing_buyers_undercut_sanctions_on_the_state_they_buy_from():
+    squeeze = lever_strategy("squeeze", {"kind": "sanctions", "target": "RUS", "intensity": 1.0})
+    without = final(
+        simulate(squeeze, replicates=R, overrides={"scenario.swing_buyers.RUS": 0.0}), "sanctions_RUS"
+    )
+    with_swing = final(
+        simulate(squeeze, replicates=R, overrides={"scenario.swing_buyers.RUS": 0.6}), "sanctions_RUS"
+    )
+    assert_paired_greater(without, with_swing)
