@@ -16,7 +16,14 @@ from sim.agents import ECONOMIC, ENERGY, BlocState, Incentives, UnitedStates
 from sim.calibration import load_calibration
 from sim.errors import ConfigError
 from sim.events import RandomShocks, apply_event, compile_events
-from sim.metrics import aggregate_graph, bloc_value, measure, measure_states, partner_value
+from sim.metrics import (
+    aggregate_graph,
+    bloc_value,
+    measure,
+    measure_states,
+    partner_value,
+    symmetric_strength,
+)
 from sim.parameters import CRN_MODES, ModelParameters, RunConfig, check_ranges, parse_month
 from sim.records import Recorder
 from sim.seeding import draw_per_replicate, stable_hash
@@ -162,7 +169,7 @@ class BlocModel(mesa.Model):
         params = self.params
         extra_sanctions = np.maximum(0.0, previous.sanctions - previous.baseline_sanctions)
         trade = params.trade_pain * self.calibration.us_exposure * policy.trade * alliance_effect[:, None]
-        strength = 0.5 * (previous.ties + np.swapaxes(previous.ties, -1, -2))
+        strength = symmetric_strength(previous.ties)
         busted = np.einsum("rij,rj->ri", strength[:, ENERGY] + strength[:, ECONOMIC], previous.sanctions)
         secondary = params.secondary_bite * policy.secondary * alliance_effect[:, None] * busted
         return extra_sanctions + trade + secondary

@@ -11,8 +11,8 @@ atomically so a crashed rebuild never leaves a half-written figure in a paper fo
 
 from __future__ import annotations
 
+import io
 import os
-import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +28,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from sim import statistics as st
+from sim.storage import atomic_write_bytes
 
 STYLE_PATH = Path(__file__).with_name("style") / "paper.mplstyle"
 ONE_COLUMN = 3.5  # inches: single-column width of most journals
@@ -65,16 +66,12 @@ def use_paper_style() -> None:
 
 
 def _atomic_savefig(fig: Figure, target: Path, fmt: str, dpi: int) -> None:
-    """Render to a unique temporary file in the target folder, then rename over the target
-    (readers never see a partial file; permissions follow the umask like any new file)."""
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    """Render in memory, then write through a temporary file and a rename (readers never
+    see a partial file)."""
+    buffer = io.BytesIO()
     metadata = {"CreationDate": None} if fmt == "pdf" else None  # reproducible PDFs
-    try:
-        fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
+    atomic_write_bytes(target, buffer.getvalue())
 
 
 def save_figure(

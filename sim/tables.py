@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.statistics import REFERENCE
+from sim.storage import atomic_write_bytes
 
 MISSING = "–"  # en dash; emitted as "--" in LaTeX
 NOT_REACHED = "n.r."
@@ -156,18 +156,6 @@ def to_latex(table: Table, *, caption: str | None = None, label: str | None = No
     return "\n".join([*wrapped, *body, r"\end{table}"]) + "\n"
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    """Write to a unique temporary file in the same folder, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def write_table(
     table: Table,
     path_without_suffix: str | os.PathLike[str],
@@ -178,8 +166,8 @@ def write_table(
     """Write ``<path>.md`` and ``<path>.tex`` atomically; return both paths."""
     base = Path(path_without_suffix)
     md, tex = base.with_name(f"{base.name}.md"), base.with_name(f"{base.name}.tex")
-    _atomic_write_text(md, to_markdown(table))
-    _atomic_write_text(tex, to_latex(table, caption=caption, label=label))
+    atomic_write_bytes(md, to_markdown(table).encode("utf-8"))
+    atomic_write_bytes(tex, to_latex(table, caption=caption, label=label).encode("utf-8"))
     return md, tex
 
 
