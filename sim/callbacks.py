@@ -28,3 +28,6 @@ class AnalyzeSweep(Callback):
         except IncompleteSweepError as error:
             log.error("sweep not analysed: %s", error)
             log.error("re-run the same command to compute only the missing jobs")
+        except Exception:
+            log.exception("analysis of %s failed; results are intact, see experiments/analyze.py", sweep_dir)
+            raise
