@@ -41,5 +41,11 @@ benchmark: install
 paper: install
 	$(BIN)/python experiments/paper.py
 
+cluster-up:
+	bash tests/cluster/slurm_up.sh
+
+cluster-down:
+	bash tests/cluster/slurm_down.sh
+
 clean:
 	rm -rf results/runs results/sweeps

@@ -187,13 +187,20 @@ def analyze(root: Path, progress: bool = True) -> list[Path]:
     root = Path(root)
     dataset = gather(root, progress=progress)
     out = root / FIGURES
+    analysis = dataset.analysis
+    if analysis == "sensitivity" and dataset.config["design"]["kind"] not in ("sobol", "morris"):
+        log.warning(
+            "sensitivity indices need a sobol or morris design, not '%s'; drawing the strategy report",
+            dataset.config["design"]["kind"],
+        )
+        analysis = "single"
     report = {
         "single": _strategy_report,
         "compare_strategies": _strategy_report,
         "phase_diagram": _phase_report,
         "sensitivity": _sensitivity_report,
         "hindcast": _hindcast_report,
-    }[dataset.analysis]
+    }[analysis]
     written = report(dataset, out)
     write_json({"figures_and_tables": [str(p.relative_to(root)) for p in written]}, out / "index.json")
     log.info("wrote %d figures and tables to %s", len(written), out)

@@ -78,7 +78,13 @@ def execute_job(config: Config, output: Path, search_root: Path, make_figures: b
         "config": resolved,
     }
     RunDirectory(output).write(tables.as_dict(), manifest)
-    if make_figures:
+    if make_figures and tables.n_chunks > 1:
+        log.info(
+            "chunk %d of %d written; analyse the whole sweep with experiments/analyze.py",
+            config.design.chunk,
+            tables.n_chunks,
+        )
+    elif make_figures:
         from sim.analysis import analyze
 
         analyze(output, progress=False)

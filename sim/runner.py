@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pandas as pd
+from mesa import Agent
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 from tqdm.auto import tqdm
@@ -106,6 +107,9 @@ def run_job(config: Config, progress: bool = True) -> JobTables:
             pieces["timeseries"].append(_labelled(model.recorder.timeseries(), labels))
         if config.record_ties:
             pieces["ties"].append(_labelled(model.recorder.ties_table(), labels))
+        # Mesa 3.3's Agent._ids holds every model ever built (mesa/mesa#3179): drop it, or
+        # each configuration's records stay in memory until the job ends
+        Agent._ids.pop(model, None)
     stacked = {
         name: pd.concat(frames, ignore_index=True) if frames else None for name, frames in pieces.items()
     }
