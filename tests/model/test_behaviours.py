@@ -1,4 +1,4 @@
-"""The behaviours the model must show (design brief), tested statistically.
+"""The behaviours the model must show (docs/ODD.md, Patterns), tested statistically.
 
 Every comparison is paired: the same replicate indices under both arms share their
 random numbers (common random numbers), so differences are measured replicate by
