@@ -249,7 +249,7 @@ class UnitedStates(mesa.Agent):
         requested = np.array([lever.intensity for lever in self.levers]) * active
         costs = np.array([lever.cost for lever in self.levers])
         if self.adaptive.enabled and len(self.levers):
-            share = self._shares(active)
+            share = self.budget_shares(active)
             affordable = np.divide(
                 share * self.budget[:, None],
                 costs,
@@ -263,7 +263,7 @@ class UnitedStates(mesa.Agent):
             intensity = requested * np.minimum(1.0, scale)[:, None]
         return np.where(self.budget[:, None] > 0, intensity, 0.0)
 
-    def _shares(self, active: np.ndarray) -> np.ndarray:
+    def budget_shares(self, active: np.ndarray) -> np.ndarray:
         """Softmax of learnt lever values over the active levers (A1)."""
         scores = np.where(active, self.lever_values / self.adaptive.temperature, -np.inf)
         top = np.max(np.where(active, scores, 0.0), axis=1, keepdims=True)
