@@ -34,15 +34,14 @@ def main(cfg: DictConfig) -> None:
     runtime = HydraConfig.get()
     try:
         config = to_config(cfg)
+        output = Path(runtime.runtime.output_dir)
+        is_multirun = runtime.mode.name == "MULTIRUN"
+        search_root = Path(runtime.sweep.dir) if is_multirun else output
+        make_figures = not is_multirun and config.experiment.figures
+        outcome = execute_job(config, output, search_root, make_figures=make_figures)
     except ConfigError as error:
         log.error("bad configuration: %s", error)
-        raise
-    output = Path(runtime.runtime.output_dir)
-    is_multirun = runtime.mode.name == "MULTIRUN"
-    search_root = Path(runtime.sweep.dir) if is_multirun else output
-    outcome = execute_job(
-        config, output, search_root, make_figures=not is_multirun and config.experiment.figures
-    )
+        raise SystemExit(2) from None
     log.info(
         "%s %s: %s in %.1f s -> %s",
         config.experiment.name,
