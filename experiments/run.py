@@ -3,7 +3,7 @@
     python experiments/run.py                               # status_quo on baseline_2025
     python experiments/run.py strategy=pyongyang_deal replicates=1000
     python experiments/run.py experiment=compare_strategies # the default main job
-    python experiments/run.py -m experiment=sensitivity design.chunk='range(0,8)'
+    python experiments/run.py -m experiment=sensitivity design.chunk_size=64 'design.chunk=range(0,8)'
 
 Results go to the job's Hydra output directory under results/. A job whose
 configuration already has a complete result anywhere under the sweep directory is skipped.
