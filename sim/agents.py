@@ -16,6 +16,7 @@ from scipy.special import expit, logit
 
 from sim.parameters import LAYERS, AdaptiveConfig, ModelParameters, USConfig
 from sim.strategies import Lever, Policy
+from sim.world import World
 
 ENERGY, MILITARY, ECONOMIC = (LAYERS.index(name) for name in ("energy", "military", "economic"))
 TRADE_LAYERS = [ENERGY, ECONOMIC]
@@ -85,7 +86,7 @@ class BlocState(mesa.Agent):
         world.ties[:, :, i, :] = self._next_ties(previous, policy, incentives, params)
 
     def _next_sanctions(
-        self, previous, policy: Policy, incentives: Incentives, params: ModelParameters
+        self, previous: World, policy: Policy, incentives: Incentives, params: ModelParameters
     ) -> np.ndarray:
         """S1: exposure relaxes to its baseline plus the share of the gap US sanctions close.
 
@@ -100,7 +101,7 @@ class BlocState(mesa.Agent):
         current = previous.sanctions[:, i]
         return current + params.sanctions_rate * (target - current)
 
-    def _next_threat(self, previous, incentives: Incentives, params: ModelParameters) -> np.ndarray:
+    def _next_threat(self, previous: World, incentives: Incentives, params: ModelParameters) -> np.ndarray:
         """S7: threat relaxes to its start level plus pressure, contagion and alliances, minus deals."""
         i = self.index
         n = previous.alignment.shape[1]
@@ -115,7 +116,7 @@ class BlocState(mesa.Agent):
         current = previous.threat[:, i]
         return current + params.threat_rate * (np.clip(target, 0.0, 1.0) - current)
 
-    def _next_alignment(self, previous, incentives: Incentives, params: ModelParameters) -> np.ndarray:
+    def _next_alignment(self, previous: World, incentives: Incentives, params: ModelParameters) -> np.ndarray:
         """S8: bounded-rational choice: log-odds of staying move with the net incentive."""
         i = self.index
         net = (
@@ -130,7 +131,7 @@ class BlocState(mesa.Agent):
         current = previous.alignment[:, i]
         return current + params.alignment_rate * (expit(log_odds) - current)
 
-    def _next_trust(self, previous, params: ModelParameters) -> np.ndarray:
+    def _next_trust(self, previous: World, params: ModelParameters) -> np.ndarray:
         """S9: trust in a partner follows its baseline, lowered when the partner drifts away."""
         i = self.index
         drift = 1.0 - np.minimum(1.0, previous.alignment / previous.start_alignment)
@@ -140,7 +141,7 @@ class BlocState(mesa.Agent):
         return current + params.trust_rate * (target - current)
 
     def _next_ties(
-        self, previous, policy: Policy, incentives: Incentives, params: ModelParameters
+        self, previous: World, policy: Policy, incentives: Incentives, params: ModelParameters
     ) -> np.ndarray:
         """S10: each outgoing tie moves toward a target set by alignment, need and deals, (R, L, n)."""
         i = self.index
@@ -158,7 +159,7 @@ class BlocState(mesa.Agent):
         return current + params.tie_rate * (target - current)
 
     def _trade_need(
-        self, previous, policy: Policy, incentives: Incentives, params: ModelParameters
+        self, previous: World, policy: Policy, incentives: Incentives, params: ModelParameters
     ) -> np.ndarray:
         """Sanctions busting raises trade ties; secondary sanctions make them costly, (R, n).
 
@@ -175,7 +176,7 @@ class BlocState(mesa.Agent):
         )
         return busting * secondary
 
-    def _war_demand(self, previous, policy: Policy, params: ModelParameters) -> np.ndarray:
+    def _war_demand(self, previous: World, policy: Policy, params: ModelParameters) -> np.ndarray:
         """Military flows to a state at war grow with its need, the supplier's arms and trust, (R, n)."""
         i = self.index
         effective_war = previous.war * (1.0 - policy.ceasefire)
@@ -183,7 +184,7 @@ class BlocState(mesa.Agent):
         supply = self.model.calibration.arms_supply[i]
         return params.war_demand * change * supply * previous.trust[:, i, :]
 
-    def _deal_cuts(self, previous, policy: Policy) -> np.ndarray:
+    def _deal_cuts(self, previous: World, policy: Policy) -> np.ndarray:
         """A deal's named layers shrink as far as its target is dealing, (R, L, n)."""
         i = self.index
         dealing = 1.0 - previous.alignment

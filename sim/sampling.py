@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -15,12 +16,13 @@ from SALib.sample import morris as morris_sampler
 from SALib.sample import sobol as sobol_sampler
 from scipy.stats import qmc
 
+from sim.configuration import DesignConfig, DesignParameterConfig
 from sim.errors import ConfigError
 
 POINT = "point"
 
 
-def salib_problem(parameters) -> dict:
+def salib_problem(parameters: Sequence[DesignParameterConfig]) -> dict:
     """The SALib problem dict of a design's parameters (names and bounds)."""
     for k, spec in enumerate(parameters):
         if spec.low is None or spec.high is None or not spec.low < spec.high:
@@ -32,7 +34,7 @@ def salib_problem(parameters) -> dict:
     }
 
 
-def build_design(design) -> pd.DataFrame:
+def build_design(design: DesignConfig) -> pd.DataFrame:
     """All points of a design: a ``point`` column then one column per parameter."""
     if design.kind == "none":
         return pd.DataFrame({POINT: [0]})
@@ -47,7 +49,7 @@ def build_design(design) -> pd.DataFrame:
     return frame
 
 
-def _grid(design) -> np.ndarray:
+def _grid(design: DesignConfig) -> np.ndarray:
     axes = []
     for k, spec in enumerate(design.parameters):
         if spec.values:
@@ -59,14 +61,14 @@ def _grid(design) -> np.ndarray:
     return np.array(list(itertools.product(*axes)), dtype=float)
 
 
-def _latin_hypercube(design) -> np.ndarray:
+def _latin_hypercube(design: DesignConfig) -> np.ndarray:
     problem = salib_problem(design.parameters)
     unit = qmc.LatinHypercube(d=problem["num_vars"], seed=design.seed).random(design.samples)
     bounds = np.array(problem["bounds"])
     return qmc.scale(unit, bounds[:, 0], bounds[:, 1])
 
 
-def _sobol(design) -> np.ndarray:
+def _sobol(design: DesignConfig) -> np.ndarray:
     if design.samples & (design.samples - 1):
         raise ConfigError(
             "design.samples", f"{design.samples} is not a power of two", "a power of two for Sobol designs"
@@ -75,7 +77,7 @@ def _sobol(design) -> np.ndarray:
     return sobol_sampler.sample(problem, design.samples, calc_second_order=False, seed=design.seed)
 
 
-def _morris(design) -> np.ndarray:
+def _morris(design: DesignConfig) -> np.ndarray:
     problem = salib_problem(design.parameters)
     return morris_sampler.sample(problem, design.samples, num_levels=4, seed=design.seed)
 
@@ -84,7 +86,7 @@ def chunk_count(n_points: int, chunk_size: int) -> int:
     return 1 if chunk_size <= 0 else math.ceil(n_points / chunk_size)
 
 
-def design_chunk(design) -> tuple[pd.DataFrame, int]:
+def design_chunk(design: DesignConfig) -> tuple[pd.DataFrame, int]:
     """The rows of this job's chunk and the number of chunks in the design."""
     points = build_design(design)
     chunks = chunk_count(len(points), design.chunk_size)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.errors import ConfigError
-from sim.parameters import LAYERS, LEVER_KINDS, ModelParameters, StrategyConfig
+from sim.parameters import LAYERS, LEVER_KINDS, LeverConfig, ModelParameters, StrategyConfig
 
 UNTARGETED_LEVERS = ("alliances",)
 TRADE_LEVERS = ("tariffs", "export_controls")
@@ -128,7 +128,7 @@ def compile_strategy(
     )
 
 
-def _compile_lever(key: str, spec, states: tuple[str, ...], model: ModelParameters) -> Lever:
+def _compile_lever(key: str, spec: LeverConfig, states: tuple[str, ...], model: ModelParameters) -> Lever:
     if spec.kind not in LEVER_KINDS:
         raise ConfigError(f"{key}.kind", f"unknown lever '{spec.kind}'", list(LEVER_KINDS))
     target = _lever_target(key, spec, states)
@@ -156,7 +156,7 @@ def _compile_lever(key: str, spec, states: tuple[str, ...], model: ModelParamete
     )
 
 
-def _lever_target(key: str, spec, states: tuple[str, ...]) -> int | None:
+def _lever_target(key: str, spec: LeverConfig, states: tuple[str, ...]) -> int | None:
     if spec.kind in UNTARGETED_LEVERS:
         if spec.target not in (None, "USA"):
             raise ConfigError(f"{key}.target", f"'{spec.kind}' takes no bloc target", "null or USA")
