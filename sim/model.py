@@ -95,13 +95,17 @@ class BlocModel(mesa.Model):
         self.start_value = self._bloc_value(self.world)
         self.month = 0
         self.policy = Policy.zeros(self.replicates, len(self.states))
-        self.ever_defected = np.zeros((self.replicates, len(self.states)), dtype=bool)
-        self.first_defection = np.full(self.replicates, -1)
+        self.defection_month = np.full((self.replicates, len(self.states)), -1)
         for index, code in enumerate(self.states):
             BlocState(self, code, index)
         self.us = UnitedStates(self, levers, config.scenario.us, config.strategy.adaptive, self.states)
         self.recorder = Recorder(self, record_ties=config.record_ties, ties_every=config.ties_every)
         self._observe()
+
+    @property
+    def ever_defected(self) -> np.ndarray:
+        """(R, n): whether each member has been below the alignment threshold at some month."""
+        return self.defection_month >= 0
 
     @property
     def bloc_states(self) -> mesa.agent.AgentSet:
@@ -189,7 +193,6 @@ class BlocModel(mesa.Model):
         self.latest = measure(self.world, self.params)
         self.latest_states = measure_states(self.world, self.params, self.calibration.capacity)
         self.aligned_now = self.world.alignment >= self.params.aligned_threshold
-        self.ever_defected |= ~self.aligned_now
-        newly = (self.first_defection < 0) & (~self.aligned_now).any(axis=1)
-        self.first_defection[newly] = self.month
+        newly = (self.defection_month < 0) & ~self.aligned_now
+        self.defection_month[newly] = self.month
         self.recorder.record(self.month)

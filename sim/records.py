@@ -17,8 +17,6 @@ from sim.parameters import LAYERS, month_label
 if TYPE_CHECKING:
     from sim.model import BlocModel
 
-SUMMARY_EXTRA = ("time_to_defection", "defected", "us_cost")
-
 
 class Recorder:
     """Collects one snapshot per month from a :class:`BlocModel`."""
@@ -82,13 +80,35 @@ class Recorder:
         for name in STATE_METRICS:
             for index, code in enumerate(model.states):
                 columns[f"{name}_{code}"] = self.per_state[-1][name][:, index]
-        defected = model.first_defection >= 0
-        columns["time_to_defection"] = np.where(defected, model.first_defection, model.month).astype(float)
-        columns["defected"] = defected
+        columns.update(self._defections())
         columns["us_cost"] = model.us.cumulative_cost.copy()
         frame = pd.DataFrame(columns)
         frame["intact"] = frame["intact"].astype(bool)
         return frame
+
+    def _defections(self) -> dict[str, np.ndarray]:
+        """First defection of the bloc and of each member, censored at the horizon.
+
+        ``first_defector`` names the member that defected first ('' if none; ties go to
+        the member listed first in ``scenario.states``).
+        """
+        model = self.model
+        months = model.defection_month
+        per_state = months >= 0
+        defected = per_state.any(axis=1)
+        first = np.where(per_state, months, np.iinfo(months.dtype).max)
+        who = np.asarray(model.states)[first.argmin(axis=1)]
+        columns: dict[str, np.ndarray] = {
+            "time_to_defection": np.where(defected, first.min(axis=1), model.month).astype(float),
+            "defected": defected,
+            "first_defector": np.where(defected, who, ""),
+        }
+        for index, code in enumerate(model.states):
+            columns[f"defection_month_{code}"] = np.where(
+                per_state[:, index], months[:, index], model.month
+            ).astype(float)
+            columns[f"defected_{code}"] = per_state[:, index]
+        return columns
 
     def ties_table(self) -> pd.DataFrame:
         """Long table of directed ties: replicate, step, date, layer, source, target, weight."""

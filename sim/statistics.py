@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.metrics import BLOC_METRICS, STATE_METRICS
+
 REFERENCE = "status_quo"
 GROUP: tuple[str, ...] = ("scenario", "strategy")
 ID_COLUMNS: tuple[str, ...] = ("strategy", "scenario", "replicate")
@@ -40,6 +42,14 @@ METRICS: tuple[str, ...] = (
     "us_cost",
 )
 
+# Per-member columns of the run tables (alignment_CHN, trust_IRN_RUS, defected_PRK, ...).
+PER_MEMBER_PREFIXES: tuple[str, ...] = (
+    *(f"{name}_" for name in STATE_METRICS),
+    "trust_",
+    "defection_month_",
+    "defected_",
+)
+
 _STATISTICS: dict[str, Callable[..., np.ndarray]] = {"mean": np.mean, "median": np.median}
 # Upper bound on the elements scipy materialises per bootstrap batch (memory guard).
 _BATCH_ELEMENTS = 20_000_000
@@ -52,11 +62,12 @@ def design_columns(frame: pd.DataFrame) -> list[str]:
     columns; rows that share them (and the replicate index) share random numbers, so they
     are the keys of a paired comparison.
     """
-    known = set(ID_COLUMNS) | set(TIME_COLUMNS) | set(METRICS)
+    known = set(ID_COLUMNS) | set(TIME_COLUMNS) | set(METRICS) | set(BLOC_METRICS) | {"point"}
     return [
         c
         for c in frame.columns
         if c not in known
+        and not c.startswith(PER_MEMBER_PREFIXES)
         and pd.api.types.is_numeric_dtype(frame[c])
         and not pd.api.types.is_bool_dtype(frame[c])
     ]

@@ -47,3 +47,15 @@ def test_the_adaptive_us_moves_budget_toward_levers_that_loosen_their_targets():
     assert values[deal_prk] > values[tariffs]
     shares = model.us.budget_shares(np.ones((model.replicates, len(kinds)), dtype=bool)).mean(axis=0)
     assert shares[deal_prk] > 1 / len(kinds) > shares[tariffs]
+
+
+def test_the_summary_names_who_defected_first_and_when():
+    model = simulate("pyongyang_deal", replicates=200)
+    summary = model.recorder.summary()
+    defected = summary["defected"].to_numpy()
+    assert (summary.loc[defected, "first_defector"] == "PRK").mean() > 0.9
+    assert (summary.loc[~defected, "first_defector"] == "").all()
+    first_member_month = summary[[f"defection_month_{code}" for code in model.states]].min(axis=1)
+    np.testing.assert_array_equal(summary["time_to_defection"], first_member_month)
+    never = ~summary["defected_PRK"]
+    assert (summary.loc[never, "defection_month_PRK"] == model.horizon).all()
