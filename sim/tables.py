@@ -92,6 +92,16 @@ def format_interval(estimate: float, lower: float, upper: float, *, digits: int 
     return text
 
 
+def format_probability(estimate: float, lower: float, upper: float, *, decimals: int = 3) -> str:
+    """A probability and its interval with fixed decimals: '0.020 [0.015, 0.027]'."""
+    if not _finite(estimate):
+        return format_number(estimate)
+    bounds = ""
+    if _finite(lower) and _finite(upper):
+        bounds = f" [{format_number(lower, decimals)}, {format_number(upper, decimals)}]"
+    return format_number(estimate, decimals) + bounds
+
+
 def format_pvalue(p: float, *, threshold: float = 0.001) -> str:
     """p-value with three decimals, or '< 0.001' (tiny p-values are not more meaningful)."""
     if not _finite(p):
@@ -233,7 +243,7 @@ def ranking_table(
             "ref." if is_ref else format_interval(*pair, digits=digits),
             MISSING if is_ref else format_pvalue(p),
             MISSING if is_ref else format_number(r[effect], 2),
-            format_interval(*intact, digits=digits),
+            format_probability(*intact),
             format_number(r.get("median_time_to_defection"), 1, na=NOT_REACHED),
             format_number(r.get("mean_us_cost"), digits=digits),
         ]
