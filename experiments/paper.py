@@ -12,6 +12,7 @@ results/paper/README.md.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
@@ -59,12 +60,17 @@ def copy_headline(paths: list[str]) -> list[Path]:
     return copied
 
 
-def write_index(timings: dict[str, float], copied: list[Path]) -> None:
+def write_index(timings: dict[str, float]) -> None:
+    """results/paper/README.md: wall time of every experiment (kept across partial rebuilds)."""
+    record = PAPER / "timings.json"
+    known = json.loads(record.read_text()) if record.is_file() else {}
+    known.update({name: round(seconds) for name, seconds in timings.items()})
+    record.write_text(json.dumps(known, indent=2) + "\n")
     lines = ["# Paper figures and tables", "", "Rebuilt by `make paper` (configs/paper.yaml).", ""]
     lines += ["| experiment | wall time (s) |", "|---|---:|"]
-    lines += [f"| {name} | {seconds:.0f} |" for name, seconds in timings.items()]
-    lines += [f"| total | {sum(timings.values()):.0f} |", "", "Files:", ""]
-    lines += [f"- `figures/{path.name}`" for path in copied]
+    lines += [f"| {name} | {seconds} |" for name, seconds in known.items()]
+    lines += [f"| total | {sum(known.values())} |", "", "Files:", ""]
+    lines += [f"- `figures/{path.name}`" for path in sorted((PAPER / "figures").iterdir())]
     (PAPER / "README.md").write_text("\n".join(lines) + "\n")
 
 
@@ -81,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         name: run_experiment(name, list(plan.experiments[name].overrides), plan.launcher) for name in chosen
     }
     headline = [stem for stem in plan.headline if stem.split("/")[0] in chosen]
-    write_index(timings, copy_headline(headline))
+    copy_headline(headline)
+    write_index(timings)
     print(f"paper figures and tables in {PAPER.relative_to(ROOT)} ({sum(timings.values()):.0f} s)")
     return 0
 

@@ -198,6 +198,7 @@ def analyze(root: Path, progress: bool = True) -> list[Path]:
         "single": _strategy_report,
         "compare_strategies": _strategy_report,
         "phase_diagram": _phase_report,
+        "frontier": _frontier_report,
         "sensitivity": _sensitivity_report,
         "hindcast": _hindcast_report,
     }[analysis]
@@ -259,6 +260,19 @@ def _phase_report(dataset: Dataset, out: Path) -> list[Path]:
     table = dataset.summary.groupby(["strategy", *names])["intact"].mean().rename("p_intact").reset_index()
     write_parquet(table, out / "phase_diagram.parquet")
     return _save(fig, out / "phase_diagram")
+
+
+def _frontier_report(dataset: Dataset, out: Path) -> list[Path]:
+    """Final cohesion and P(intact) against the one swept parameter, per strategy."""
+    names = [p["name"] for p in dataset.config["design"]["parameters"]]
+    if len(names) != 1:
+        raise IncompleteSweepError(f"a frontier needs exactly one design parameter, got {names}")
+    outcome = dataset.config["experiment"]["outcome"]
+    table = st.parameter_response(dataset.summary, names[0], outcome)
+    costs = dataset.summary.groupby(["strategy", names[0]])["us_cost"].mean().rename("mean_us_cost")
+    table = table.merge(costs.reset_index(), on=["strategy", names[0]])
+    write_parquet(table, out / "frontier.parquet")
+    return _save(plotting.plot_response(dataset.summary, names[0], outcome), out / "frontier")
 
 
 def sensitivity_indices(dataset: Dataset, outcome: str) -> pd.DataFrame:

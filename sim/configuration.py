@@ -18,7 +18,7 @@ from sim.parameters import RunConfig, ScenarioConfig, StrategyConfig, check_rang
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 DESIGN_KINDS = ("none", "grid", "lhs", "sobol", "morris")
-ANALYSES = ("single", "compare_strategies", "phase_diagram", "sensitivity", "hindcast")
+ANALYSES = ("single", "compare_strategies", "phase_diagram", "frontier", "sensitivity", "hindcast")
 
 
 @dataclass

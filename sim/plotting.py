@@ -662,3 +662,39 @@ def plot_survival(
         handles, labels = axes[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside lower center", ncols=min(3, len(labels)))
     return fig
+
+
+def plot_response(
+    summary: pd.DataFrame,
+    parameter: str,
+    metric: str = "cohesion",
+    *,
+    reference: str = st.REFERENCE,
+    confidence_level: float = 0.95,
+    width: float = ONE_COLUMN,
+) -> Figure:
+    """Final ``metric`` and P(intact) against one swept parameter (e.g. the US budget),
+    one line per strategy with 95% intervals: how much each wedge buys per unit."""
+    response = st.parameter_response(summary, parameter, metric, confidence_level=confidence_level)
+    colors = strategy_colors(response["strategy"], reference)
+    with paper_style():
+        fig = _figure(width, width * 1.1)
+        top, bottom = fig.subplots(2, 1, sharex=True)
+        for strategy in strategy_order(response["strategy"], reference):
+            line = response[response["strategy"] == strategy]
+            color = colors[strategy]
+            top.plot(line[parameter], line["mean"], marker="o", ms=3, color=color, label=pretty(strategy))
+            top.fill_between(
+                line[parameter], line["mean_lower"], line["mean_upper"], color=color, alpha=0.2, lw=0
+            )
+            bottom.plot(line[parameter], line["p_intact"], marker="o", ms=3, color=color)
+            bottom.fill_between(
+                line[parameter], line["p_lower"], line["p_upper"], color=color, alpha=0.2, lw=0
+            )
+        top.set_ylabel(f"{pretty(metric)} at horizon")
+        bottom.set_ylabel("P(intact)")
+        bottom.set_ylim(-0.02, 1.02)
+        bottom.set_xlabel(parameter)
+        handles, labels = top.get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(3, len(labels)))
+    return fig

@@ -565,3 +565,32 @@ def strategy_ranking(
     rank = table.groupby(by, sort=False).cumcount() + 1 if by else pd.RangeIndex(1, len(table) + 1)
     table.insert(len(by), "rank", np.asarray(rank, dtype=int))
     return table
+
+
+def parameter_response(
+    summary: pd.DataFrame,
+    parameter: str,
+    metric: str = "cohesion",
+    *,
+    by: Sequence[str] = GROUP,
+    confidence_level: float = 0.95,
+) -> pd.DataFrame:
+    """Mean ``metric`` (Student-t interval) and P(intact) (Wilson interval) per strategy at
+    each value of a swept parameter: ``*by, parameter, n, mean, mean_lower, mean_upper,
+    p_intact, p_lower, p_upper``."""
+    keys = [*(c for c in by if c in summary.columns), parameter]
+    rows = []
+    for key, group in summary.groupby(keys, sort=True, observed=True):
+        values = _finite(group[metric])
+        n = len(values)
+        mean = float(values.mean()) if n else np.nan
+        sem = float(values.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0
+        low, high = (
+            stats.t.interval(confidence_level, n - 1, loc=mean, scale=sem) if sem > 0 else (mean, mean)
+        )
+        p, p_low, p_high = proportion_interval(
+            int(group["intact"].sum()), len(group), confidence_level=confidence_level
+        )
+        rows.append((*key, n, mean, low, high, p, p_low, p_high))
+    columns = [*keys, "n", "mean", "mean_lower", "mean_upper", "p_intact", "p_lower", "p_upper"]
+    return pd.DataFrame(rows, columns=columns)

@@ -165,3 +165,25 @@ def test_phase_diagram_experiment_draws_its_heat_map(tmp_path):
     summary = combined(tmp_path)
     expected = summary.groupby(["model.deal_value", "scenario.tie_scale.CHN_PRK"])["intact"].mean().to_numpy()
     np.testing.assert_allclose(np.sort(table["p_intact"].to_numpy()), np.sort(expected))
+
+
+def test_budget_frontier_plots_the_response_to_the_budget(tmp_path):
+    run_entry(
+        "run.py",
+        "-m",
+        "experiment=budget_frontier",
+        "experiment.strategies=[status_quo,pyongyang_deal]",
+        "design.parameters.0.values=[0.0,1.0]",
+        *SMALL,
+        f"hydra.sweep.dir={tmp_path}",
+    )
+    table = pd.read_parquet(tmp_path / "figures" / "frontier.parquet")
+    assert len(table) == 2 * 2
+    assert (tmp_path / "figures" / "frontier.pdf").stat().st_size > 0
+    summary = combined(tmp_path)
+    expected = summary.groupby(["strategy", "scenario.us.budget"])["cohesion"].mean()
+    got = table.set_index(["strategy", "scenario.us.budget"])["mean"]
+    np.testing.assert_allclose(got.sort_index().to_numpy(), expected.sort_index().to_numpy())
+    broke = table[table["scenario.us.budget"] == 0.0].set_index("strategy")
+    assert broke.loc["pyongyang_deal", "mean"] == broke.loc["status_quo", "mean"]
+    assert (table["mean_us_cost"][table["scenario.us.budget"] == 0.0] == 0).all()
