@@ -42,13 +42,6 @@ class Recorder:
             self.tie_steps.append(step)
             self.ties.append(model.world.ties.copy())
 
-    def column_names(self) -> list[str]:
-        """Metric columns of the time series, in order."""
-        states = self.model.states
-        per_state = [f"{name}_{code}" for name in STATE_METRICS for code in states]
-        trust = [f"trust_{a}_{b}" for a in states for b in states if a != b]
-        return [*BLOC_METRICS, *per_state, *trust]
-
     def timeseries(self) -> pd.DataFrame:
         """One row per (replicate, step): replicate, step, date, then one column per metric."""
         model = self.model

@@ -83,9 +83,10 @@ def check_design(config: Config) -> None:
     design_chunk(config.design)
 
 
-def configurations(config: Config) -> Iterator[tuple[StrategyConfig, dict[str, float], RunConfig]]:
+def configurations(
+    config: Config, points: pd.DataFrame
+) -> Iterator[tuple[StrategyConfig, dict[str, float], RunConfig]]:
     """Every (strategy, design point) of this job as a ready-to-run :class:`RunConfig`."""
-    points, _ = design_chunk(config.design)
     base = RunConfig(**{f.name: getattr(config, f.name) for f in dataclasses.fields(RunConfig)})
     for strategy in job_strategies(config):
         for row in points.to_dict("records"):
@@ -96,9 +97,9 @@ def configurations(config: Config) -> Iterator[tuple[StrategyConfig, dict[str, f
 
 def run_job(config: Config, progress: bool = True) -> JobTables:
     """Run every configuration of the job and stack their tables."""
-    _, n_chunks = design_chunk(config.design)
+    points, n_chunks = design_chunk(config.design)
     pieces: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
-    runs = list(configurations(config))
+    runs = list(configurations(config, points))
     for strategy, point, run in tqdm(runs, desc="configurations", disable=not progress or len(runs) < 2):
         model = BlocModel(run, first_replicate=config.first_replicate).run()
         labels = {"scenario": run.scenario.name, "strategy": strategy.name, **point}
