@@ -35,10 +35,10 @@ from typing import Any
 import mesa
 import pandas as pd
 
-from sim.calibration import load_calibration
-from sim.configuration import load_scenario, load_strategy
-from sim.model import BlocModel
-from sim.parameters import RunConfig
+from sim.experiment.configuration import load_scenario, load_strategy
+from sim.model.bloc_model import BlocModel
+from sim.model.calibration import load_calibration
+from sim.model.parameters import RunConfig
 
 SIZES: tuple[int, ...] = (1, 100, 1_000, 10_000)
 QUICK_SIZES: tuple[int, ...] = (1, 100)

@@ -15,7 +15,7 @@ import logging
 import sys
 from pathlib import Path
 
-from sim.analysis import IncompleteSweepError, analyze, gather
+from sim.analysis.reports import IncompleteSweepError, analyze, gather
 
 
 def main(argv: list[str] | None = None) -> int:

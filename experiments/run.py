@@ -20,9 +20,9 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.configuration import register_schemas, to_config
 from sim.errors import ConfigError
-from sim.jobs import execute_job
+from sim.experiment.configuration import register_schemas, to_config
+from sim.experiment.jobs import execute_job
 
 log = logging.getLogger("sim")
 register_schemas()

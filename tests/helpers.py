@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from sim.configuration import load_scenario, load_strategy
-from sim.model import BlocModel
-from sim.parameters import ModelParameters, RunConfig, StrategyConfig
-from sim.runner import with_point
+from sim.experiment.configuration import load_scenario, load_strategy
+from sim.experiment.runner import with_point
+from sim.model.bloc_model import BlocModel
+from sim.model.parameters import ModelParameters, RunConfig, StrategyConfig
 
 SEED = 20250101
 
@@ -42,6 +42,6 @@ def simulate(*args: Any, first_replicate: int = 0, **kwargs: Any) -> BlocModel:
 
 def lever_strategy(name: str, *levers: dict[str, Any]) -> StrategyConfig:
     """An ad-hoc strategy from lever dicts (kind, target, intensity, ...)."""
-    from sim.parameters import LeverConfig
+    from sim.model.parameters import LeverConfig
 
     return StrategyConfig(name=name, levers=[LeverConfig(**lever) for lever in levers])

@@ -1,7 +1,7 @@
 """docs/ODD.md stays in step with the code.
 
 The Parameters tables of the ODD must list every field of the configuration dataclasses
-in ``sim/parameters.py`` with its default and its documented range; every model parameter
+in ``sim/model/parameters.py`` with its default and its documented range; every model parameter
 must also be used in the text; defaults and ranges quoted in the text must match; and the
 equation labels, lever kinds, event kinds and metrics of the code must be described.
 """
@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from sim.metrics import BLOC_METRICS, STATE_METRICS
-from sim.parameters import (
+from sim.model.metrics import BLOC_METRICS, STATE_METRICS
+from sim.model.parameters import (
     EVENT_KINDS,
     LAYERS,
     LEVER_KINDS,
@@ -212,15 +212,15 @@ def test_defaults_and_ranges_quoted_in_the_text_match_the_code():
 
 def code_labels() -> set[str]:
     labels: set[str] = set()
-    for module in ("agents.py", "model.py"):
-        source = (ROOT / "sim" / module).read_text(encoding="utf-8")
+    for module in ("agents.py", "bloc_model.py"):
+        source = (ROOT / "sim" / "model" / module).read_text(encoding="utf-8")
         labels |= set(re.findall(r"\b([SA](?:10|[1-9]))\b", source))
     return labels
 
 
 def test_every_equation_label_of_the_code_has_a_submodel():
     labels = code_labels()
-    assert labels, "no equation labels found in sim/agents.py and sim/model.py"
+    assert labels, "no equation labels found in sim/model/agents.py and sim/model/bloc_model.py"
     missing = [label for label in sorted(labels) if f"**{label} —" not in odd_text()]
     assert not missing, f"equations {missing} have no submodel entry ('**<label> —') in docs/ODD.md"
 

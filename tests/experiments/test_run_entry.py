@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from sim.storage import RunDirectory
+from sim.experiment.storage import RunDirectory
 from tests.experiments.conftest import run_entry
 from tests.helpers import simulate
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis import IncompleteSweepError, gather
+from sim.analysis.reports import IncompleteSweepError, gather
 from tests.experiments.conftest import ROOT, run_entry
 from tests.helpers import simulate
 

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from sim.errors import ConfigError
-from sim.model import BlocModel
+from sim.model.bloc_model import BlocModel
 from tests.helpers import lever_strategy, run_config
 
 
@@ -73,7 +73,7 @@ def test_unknown_tie_scale_pair_is_refused():
 
 
 def test_event_before_the_start_is_refused():
-    from sim.parameters import EventConfig
+    from sim.model.parameters import EventConfig
 
     config = run_config()
     config.scenario.events = [EventConfig(date="2024-12", kind="war", actors=["RUS"])]

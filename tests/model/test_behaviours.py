@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.configuration import available_strategies
-from sim.parameters import EventConfig
+from sim.experiment.configuration import available_strategies
+from sim.model.parameters import EventConfig
 from tests.helpers import lever_strategy, run_config, simulate
 
 R = 400
@@ -118,7 +118,7 @@ def test_a_patron_abandoning_a_client_lowers_the_clients_trust_in_it():
     config.scenario.events = [
         EventConfig(date="2025-04", kind="abandonment", actors=["RUS", "IRN"], magnitude=0.3)
     ]
-    from sim.model import BlocModel
+    from sim.model.bloc_model import BlocModel
 
     abandoned = BlocModel(config).run().recorder.timeseries()
     baseline = simulate("status_quo", replicates=R, horizon=12).recorder.timeseries()

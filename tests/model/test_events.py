@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model import BlocModel
-from sim.parameters import EventConfig, RandomShockConfig
+from sim.model.bloc_model import BlocModel
+from sim.model.parameters import EventConfig, RandomShockConfig
 from tests.helpers import run_config
 
 

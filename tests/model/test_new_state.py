@@ -7,9 +7,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from sim.calibration import STATE_ATTRIBUTES, data_directory
 from sim.errors import ConfigError
-from sim.model import BlocModel
+from sim.model.bloc_model import BlocModel
+from sim.model.calibration import STATE_ATTRIBUTES, data_directory
 from tests.helpers import run_config
 
 BELARUS = {

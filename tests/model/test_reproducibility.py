@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sim.errors import ConfigError
-from sim.model import BlocModel
+from sim.model.bloc_model import BlocModel
 from tests.helpers import run_config, simulate
 
 METRICS_EXCLUDED = ["replicate", "step", "date"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.configuration import load_strategy
+from sim.experiment.configuration import load_strategy
 from tests.helpers import lever_strategy, simulate
 
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from sim import plotting as pl
-from sim import sensitivity as se
+from sim.publish import plotting as pl
+from sim.publish import sensitivity as se
 
 SOBOL = pd.DataFrame(
     {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import sensitivity as se
+from sim.publish import sensitivity as se
 
 ISHIGAMI_S1 = (0.314, 0.442, 0.0)
 ISHIGAMI_ST = (0.558, 0.442, 0.244)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim import statistics as st
+from sim.publish import statistics as st
 
 
 def paired_summary(shift: float, n: int = 40, seed: int = 0) -> pd.DataFrame:

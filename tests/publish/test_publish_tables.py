@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim import statistics as st
-from sim import tables as tb
+from sim.publish import statistics as st
+from sim.publish import tables as tb
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 

@@ -16,8 +16,8 @@ from SALib.sample import morris as morris_sampler
 from SALib.sample import sobol as sobol_sampler
 from scipy.stats import qmc
 
-from sim.configuration import DesignConfig, DesignParameterConfig
 from sim.errors import ConfigError
+from sim.experiment.configuration import DesignConfig, DesignParameterConfig
 
 POINT = "point"
 

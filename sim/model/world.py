@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.calibration import Calibration
+from sim.model.calibration import Calibration
 
 DYNAMIC = ("ties", "trust", "sanctions", "threat", "alignment", "war", "oil", "alliance")
 

@@ -10,9 +10,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.configuration import Config, plain
-from sim.runner import check_design, run_job
-from sim.storage import MANIFEST, RunDirectory, config_hash, git_state, now, package_versions
+from sim.experiment.configuration import Config, plain
+from sim.experiment.runner import check_design, run_job
+from sim.experiment.storage import MANIFEST, RunDirectory, config_hash, git_state, now, package_versions
 
 log = logging.getLogger("sim")
 
@@ -85,7 +85,7 @@ def execute_job(config: Config, output: Path, search_root: Path, make_figures: b
             tables.n_chunks,
         )
     elif make_figures:
-        from sim.analysis import analyze
+        from sim.analysis.reports import analyze
 
         analyze(output, progress=False)
     return JobOutcome("done", label, output)

@@ -1,7 +1,7 @@
 """Paper figures in the project's style, drawn from result tables only.
 
 Each figure function takes tidy frames (run summary, time series, ties, or sensitivity
-indices), computes what it shows through ``sim.statistics`` and returns a matplotlib
+indices), computes what it shows through ``sim.publish.statistics`` and returns a matplotlib
 ``Figure``; none runs the model or opens a window. Figures are built on
 ``matplotlib.figure.Figure`` directly (no pyplot state, safe under any backend, nothing
 to close) inside the project style, sized for one- or two-column journals, and carry
@@ -27,8 +27,8 @@ from matplotlib.axes import Axes
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
-from sim import statistics as st
-from sim.storage import atomic_write_bytes
+from sim.experiment.storage import atomic_write_bytes
+from sim.publish import statistics as st
 
 STYLE_PATH = Path(__file__).with_name("style") / "paper.mplstyle"
 ONE_COLUMN = 3.5  # inches: single-column width of most journals

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.errors import ConfigError
-from sim.parameters import (
+from sim.model.parameters import (
     EVENT_KINDS,
     LAYERS,
     RANDOM_SHOCK_KINDS,
@@ -23,8 +23,8 @@ from sim.parameters import (
     month_offset,
     parse_month,
 )
-from sim.seeding import draw_per_replicate
-from sim.world import World
+from sim.model.seeding import draw_per_replicate
+from sim.model.world import World
 
 ACTOR_COUNTS: dict[str, int | None] = {
     "war": 1,

@@ -23,11 +23,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from tqdm.auto import tqdm
 
-from sim import plotting, tables
-from sim import sensitivity as sa
-from sim import statistics as st
-from sim.runner import TABLES
-from sim.storage import MANIFEST, CorruptResultError, RunDirectory, write_json, write_parquet
+from sim.experiment.runner import TABLES
+from sim.experiment.storage import MANIFEST, CorruptResultError, RunDirectory, write_json, write_parquet
+from sim.publish import plotting, tables
+from sim.publish import sensitivity as sa
+from sim.publish import statistics as st
 
 log = logging.getLogger("sim")
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -308,6 +308,6 @@ def _sensitivity_report(dataset: Dataset, out: Path) -> list[Path]:
 
 
 def _hindcast_report(dataset: Dataset, out: Path) -> list[Path]:
-    from sim.hindcast import hindcast_report
+    from sim.validation.hindcast import hindcast_report
 
     return hindcast_report(dataset, out)

@@ -13,14 +13,14 @@ log = logging.getLogger("sim")
 
 
 class AnalyzeSweep(Callback):
-    """Runs :func:`sim.analysis.analyze` on the sweep directory after the last job returns.
+    """Runs :func:`sim.analysis.reports.analyze` on the sweep directory after the last job returns.
 
     A sweep with failed or missing jobs is reported (which chunks, which files), not
     analysed; re-running the same command computes only what is missing.
     """
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        from sim.analysis import IncompleteSweepError, analyze
+        from sim.analysis.reports import IncompleteSweepError, analyze
 
         sweep_dir = Path(config.hydra.sweep.dir)
         try:

@@ -12,11 +12,11 @@ from dataclasses import replace
 import mesa
 import numpy as np
 
-from sim.agents import ECONOMIC, ENERGY, BlocState, Incentives, UnitedStates
-from sim.calibration import load_calibration
 from sim.errors import ConfigError
-from sim.events import RandomShocks, apply_event, compile_events
-from sim.metrics import (
+from sim.model.agents import ECONOMIC, ENERGY, BlocState, Incentives, UnitedStates
+from sim.model.calibration import load_calibration
+from sim.model.events import RandomShocks, apply_event, compile_events
+from sim.model.metrics import (
     aggregate_graph,
     bloc_value,
     measure,
@@ -24,11 +24,11 @@ from sim.metrics import (
     partner_value,
     symmetric_strength,
 )
-from sim.parameters import CRN_MODES, ModelParameters, RunConfig, check_ranges, parse_month
-from sim.records import Recorder
-from sim.seeding import draw_per_replicate, stable_hash
-from sim.strategies import Policy, compile_strategy
-from sim.world import World
+from sim.model.parameters import CRN_MODES, ModelParameters, RunConfig, check_ranges, parse_month
+from sim.model.records import Recorder
+from sim.model.seeding import draw_per_replicate, stable_hash
+from sim.model.strategies import Policy, compile_strategy
+from sim.model.world import World
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 

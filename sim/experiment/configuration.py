@@ -14,9 +14,9 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
 from sim.errors import ConfigError
-from sim.parameters import RunConfig, ScenarioConfig, StrategyConfig, check_ranges, param
+from sim.model.parameters import RunConfig, ScenarioConfig, StrategyConfig, check_ranges, param
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
 DESIGN_KINDS = ("none", "grid", "lhs", "sobol", "morris")
 ANALYSES = ("single", "compare_strategies", "phase_diagram", "frontier", "sensitivity", "hindcast")
 

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.metrics import BLOC_METRICS, STATE_METRICS
-from sim.parameters import LAYERS, month_label
+from sim.model.metrics import BLOC_METRICS, STATE_METRICS
+from sim.model.parameters import LAYERS, month_label
 
 if TYPE_CHECKING:
-    from sim.model import BlocModel
+    from sim.model.bloc_model import BlocModel
 
 
 class Recorder:

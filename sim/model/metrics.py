@@ -9,8 +9,8 @@ import itertools
 
 import numpy as np
 
-from sim.parameters import LAYERS, ModelParameters
-from sim.world import World
+from sim.model.parameters import LAYERS, ModelParameters
+from sim.model.world import World
 
 PRIMARY_METRIC = "cohesion"
 BLOC_METRICS: tuple[str, ...] = (

@@ -29,16 +29,16 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim import plotting, tables
-from sim.calibration import data_directory, load_calibration
-from sim.configuration import load_scenario
-from sim.metrics import measure
-from sim.parameters import ModelParameters, month_label, parse_month
-from sim.storage import write_parquet
-from sim.world import World
+from sim.experiment.configuration import load_scenario
+from sim.experiment.storage import write_parquet
+from sim.model.calibration import data_directory, load_calibration
+from sim.model.metrics import measure
+from sim.model.parameters import ModelParameters, month_label, parse_month
+from sim.model.world import World
+from sim.publish import plotting, tables
 
 if TYPE_CHECKING:
-    from sim.analysis import Dataset
+    from sim.analysis.reports import Dataset
 
 END_DATE = "2025-01"  # record at the start of January 2025 = the state at the end of 2024
 LEVEL_TOLERANCE = 0.10  # tie units: observed shares are themselves uncertain by about 0.05

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.errors import ConfigError
-from sim.parameters import LAYERS, LEVER_KINDS, LeverConfig, ModelParameters, StrategyConfig
+from sim.model.parameters import LAYERS, LEVER_KINDS, LeverConfig, ModelParameters, StrategyConfig
 
 UNTARGETED_LEVERS = ("alliances",)
 TRADE_LEVERS = ("tariffs", "export_controls")

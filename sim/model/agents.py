@@ -14,9 +14,9 @@ import mesa
 import numpy as np
 from scipy.special import expit, logit
 
-from sim.parameters import LAYERS, AdaptiveConfig, ModelParameters, USConfig
-from sim.strategies import Lever, Policy
-from sim.world import World
+from sim.model.parameters import LAYERS, AdaptiveConfig, ModelParameters, USConfig
+from sim.model.strategies import Lever, Policy
+from sim.model.world import World
 
 ENERGY, MILITARY, ECONOMIC = (LAYERS.index(name) for name in ("energy", "military", "economic"))
 TRADE_LAYERS = [ENERGY, ECONOMIC]

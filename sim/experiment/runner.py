@@ -1,7 +1,7 @@
 """Running a job: every (strategy, design point) of its chunk over its replicates.
 
-The runner turns a validated :class:`~sim.configuration.Config` into tables; it never
-writes files or figures (that is :mod:`sim.storage` and :mod:`sim.plotting`).
+The runner turns a validated :class:`~sim.experiment.configuration.Config` into tables; it never
+writes files or figures (that is :mod:`sim.experiment.storage` and :mod:`sim.publish.plotting`).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 from tqdm.auto import tqdm
 
-from sim.configuration import Config, load_strategy
 from sim.errors import ConfigError
-from sim.model import BlocModel
-from sim.parameters import RunConfig, StrategyConfig
-from sim.sampling import POINT, design_chunk
+from sim.experiment.configuration import Config, load_strategy
+from sim.experiment.designs import POINT, design_chunk
+from sim.model.bloc_model import BlocModel
+from sim.model.parameters import RunConfig, StrategyConfig
 
 TABLES = ("summary", "timeseries", "ties")
 

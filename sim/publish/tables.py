@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.statistics import REFERENCE
-from sim.storage import atomic_write_bytes
+from sim.experiment.storage import atomic_write_bytes
+from sim.publish.statistics import REFERENCE
 
 MISSING = "–"  # en dash; emitted as "--" in LaTeX
 NOT_REACHED = "n.r."

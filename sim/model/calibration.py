@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ConfigError
-from sim.parameters import LAYERS, ModelParameters, ScenarioConfig
+from sim.model.parameters import LAYERS, ModelParameters, ScenarioConfig
 
 STATE_ATTRIBUTES: tuple[str, ...] = (
     "sanctions_designations",
