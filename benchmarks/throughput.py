@@ -59,7 +59,7 @@ def default_config() -> RunConfig:
 
 def run_vectorised(config: RunConfig, replicates: int) -> pd.DataFrame:
     """One vectorised run to the horizon, including the summary table (output is part of the cost)."""
-    return BlocModel(config, replicates=replicates).run().recorder.summary()
+    return pd.DataFrame(BlocModel(config, replicates=replicates).run().recorder.summary())
 
 
 class BatchRunBlocModel(BlocModel):

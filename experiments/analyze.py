@@ -15,7 +15,8 @@ import logging
 import sys
 from pathlib import Path
 
-from sim.analysis.reports import IncompleteSweepError, analyze, gather
+from sim.analysis.reports import analyze
+from sim.experiment.dataset import IncompleteSweepError, gather
 
 
 def main(argv: list[str] | None = None) -> int:

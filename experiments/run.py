@@ -20,7 +20,8 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.errors import ConfigError
+from sim.analysis.reports import analyze
+from sim.common.errors import ConfigError
 from sim.experiment.configuration import register_schemas, to_config
 from sim.experiment.jobs import execute_job
 
@@ -37,11 +38,19 @@ def main(cfg: DictConfig) -> None:
         output = Path(runtime.runtime.output_dir)
         is_multirun = runtime.mode.name == "MULTIRUN"
         search_root = Path(runtime.sweep.dir) if is_multirun else output
-        make_figures = not is_multirun and config.experiment.figures
-        outcome = execute_job(config, output, search_root, make_figures=make_figures)
+        outcome = execute_job(config, output, search_root)
     except ConfigError as error:
         log.error("bad configuration: %s", error)
         raise SystemExit(2) from None
+    if not is_multirun and config.experiment.figures and outcome.status == "done":
+        if outcome.is_whole_design:
+            analyze(output, progress=False)
+        else:
+            log.info(
+                "chunk %d of %d written; analyse the whole sweep with experiments/analyze.py",
+                config.design.chunk,
+                outcome.n_chunks,
+            )
     log.info(
         "%s %s: %s in %.1f s -> %s",
         config.experiment.name,

@@ -20,7 +20,8 @@ class AnalyzeSweep(Callback):
     """
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        from sim.analysis.reports import IncompleteSweepError, analyze
+        from sim.analysis.reports import analyze
+        from sim.experiment.dataset import IncompleteSweepError
 
         sweep_dir = Path(config.hydra.sweep.dir)
         try:

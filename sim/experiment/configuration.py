@@ -13,7 +13,7 @@ from typing import Any
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
-from sim.errors import ConfigError
+from sim.common.errors import ConfigError
 from sim.model.parameters import RunConfig, ScenarioConfig, StrategyConfig, check_ranges, param
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"

@@ -16,7 +16,7 @@ from SALib.sample import morris as morris_sampler
 from SALib.sample import sobol as sobol_sampler
 from scipy.stats import qmc
 
-from sim.errors import ConfigError
+from sim.common.errors import ConfigError
 from sim.experiment.configuration import DesignConfig, DesignParameterConfig
 
 POINT = "point"

@@ -19,9 +19,17 @@ log = logging.getLogger("sim")
 
 @dataclass(frozen=True)
 class JobOutcome:
+    """What became of a job: its status, a label for the log and where its results are."""
+
     status: str
     label: str
     directory: Path
+    n_chunks: int = 1
+
+    @property
+    def is_whole_design(self) -> bool:
+        """True if the job's results are the whole experiment (one chunk), ready to analyse."""
+        return self.n_chunks == 1
 
 
 def job_identity(config: Config) -> tuple[str, str]:
@@ -47,7 +55,7 @@ def job_label(config: Config) -> str:
     return f"[{config.scenario.name} / {names}{chunk}, R={config.replicates}]"
 
 
-def execute_job(config: Config, output: Path, search_root: Path, make_figures: bool) -> JobOutcome:
+def execute_job(config: Config, output: Path, search_root: Path) -> JobOutcome:
     """Run the job unless an identical complete result exists; write tables and manifest."""
     check_design(config)
     full_hash, design_hash = job_identity(config)
@@ -78,14 +86,4 @@ def execute_job(config: Config, output: Path, search_root: Path, make_figures: b
         "config": resolved,
     }
     RunDirectory(output).write(tables.as_dict(), manifest)
-    if make_figures and tables.n_chunks > 1:
-        log.info(
-            "chunk %d of %d written; analyse the whole sweep with experiments/analyze.py",
-            config.design.chunk,
-            tables.n_chunks,
-        )
-    elif make_figures:
-        from sim.analysis.reports import analyze
-
-        analyze(output, progress=False)
-    return JobOutcome("done", label, output)
+    return JobOutcome("done", label, output, tables.n_chunks)

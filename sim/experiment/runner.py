@@ -10,19 +10,19 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from mesa import Agent
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 from tqdm.auto import tqdm
 
-from sim.errors import ConfigError
+from sim.common.errors import ConfigError
+from sim.common.vocabulary import RUN_TABLES
 from sim.experiment.configuration import Config, load_strategy
 from sim.experiment.designs import POINT, design_chunk
 from sim.model.bloc_model import BlocModel
 from sim.model.parameters import RunConfig, StrategyConfig
-
-TABLES = ("summary", "timeseries", "ties")
 
 
 @dataclass
@@ -98,7 +98,7 @@ def configurations(
 def run_job(config: Config, progress: bool = True) -> JobTables:
     """Run every configuration of the job and stack their tables."""
     points, n_chunks = design_chunk(config.design)
-    pieces: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
+    pieces: dict[str, list[pd.DataFrame]] = {name: [] for name in RUN_TABLES}
     runs = list(configurations(config, points))
     for strategy, point, run in tqdm(runs, desc="configurations", disable=not progress or len(runs) < 2):
         model = BlocModel(run, first_replicate=config.first_replicate).run()
@@ -117,6 +117,8 @@ def run_job(config: Config, progress: bool = True) -> JobTables:
     return JobTables(stacked["summary"], stacked["timeseries"], stacked["ties"], n_chunks)
 
 
-def _labelled(frame: pd.DataFrame, labels: dict[str, object]) -> pd.DataFrame:
+def _labelled(columns: dict[str, np.ndarray], labels: dict[str, object]) -> pd.DataFrame:
+    """The model's columns as a table with the configuration's labels in front."""
+    frame = pd.DataFrame(columns)
     front = pd.DataFrame({key: [value] * len(frame) for key, value in labels.items()})
-    return pd.concat([front, frame.reset_index(drop=True)], axis=1)
+    return pd.concat([front, frame], axis=1)

@@ -5,9 +5,9 @@ Imports numpy, scipy, mesa and the standard library only (an import-linter contr
 publication machinery.
 """
 
+from sim.common.vocabulary import LAYERS
 from sim.model.bloc_model import BlocModel
 from sim.model.parameters import (
-    LAYERS,
     EventConfig,
     LeverConfig,
     ModelParameters,

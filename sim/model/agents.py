@@ -14,7 +14,8 @@ import mesa
 import numpy as np
 from scipy.special import expit, logit
 
-from sim.model.parameters import LAYERS, AdaptiveConfig, ModelParameters, USConfig
+from sim.common.vocabulary import LAYERS
+from sim.model.parameters import AdaptiveConfig, ModelParameters, USConfig
 from sim.model.strategies import Lever, Policy
 from sim.model.world import World
 

@@ -12,7 +12,8 @@ from dataclasses import replace
 import mesa
 import numpy as np
 
-from sim.errors import ConfigError
+from sim.common.calendar import parse_month
+from sim.common.errors import ConfigError
 from sim.model.agents import ECONOMIC, ENERGY, BlocState, Incentives, UnitedStates
 from sim.model.calibration import load_calibration
 from sim.model.events import RandomShocks, apply_event, compile_events
@@ -24,7 +25,7 @@ from sim.model.metrics import (
     partner_value,
     symmetric_strength,
 )
-from sim.model.parameters import CRN_MODES, ModelParameters, RunConfig, check_ranges, parse_month
+from sim.model.parameters import CRN_MODES, ModelParameters, RunConfig, check_ranges
 from sim.model.records import Recorder
 from sim.model.seeding import draw_per_replicate, stable_hash
 from sim.model.strategies import Policy, compile_strategy

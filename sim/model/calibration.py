@@ -7,16 +7,17 @@ adding its rows there and its code to ``scenario.states``; no code changes.
 
 from __future__ import annotations
 
+import csv
 import functools
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
-from sim.errors import ConfigError
-from sim.model.parameters import LAYERS, ModelParameters, ScenarioConfig
+from sim.common.errors import ConfigError
+from sim.common.vocabulary import LAYERS
+from sim.model.parameters import ModelParameters, ScenarioConfig
 
 STATE_ATTRIBUTES: tuple[str, ...] = (
     "sanctions_designations",
@@ -65,9 +66,10 @@ class Calibration:
 
 
 @functools.lru_cache(maxsize=64)
-def read_table(path: Path) -> pd.DataFrame:
-    """A data file, read once per process (design sweeps build thousands of models)."""
-    return pd.read_csv(path)
+def read_table(path: Path) -> tuple[dict[str, str], ...]:
+    """The rows of a data file, read once per process (design sweeps build thousands of models)."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        return tuple(csv.DictReader(handle))
 
 
 def data_directory(name: str) -> Path:
@@ -117,24 +119,20 @@ def _check_states(states: tuple[str, ...], folder: Path) -> None:
         raise ConfigError("scenario.states", "a bloc needs at least two states", "two or more ISO3 codes")
     if len(set(states)) != len(states):
         raise ConfigError("scenario.states", f"duplicate state in {list(states)}")
-    known = sorted(read_table(folder / "states.csv")["state"].unique())
+    known = sorted({row["state"] for row in read_table(folder / "states.csv")})
     for code in states:
         if code not in known:
             raise ConfigError("scenario.states", f"unknown state '{code}'", known)
 
 
 def _state_table(path: Path, states: tuple[str, ...]) -> dict[str, np.ndarray]:
-    rows = read_table(path)
-    wide = rows.pivot(index="state", columns="attribute", values="value")
+    values = {(row["state"], row["attribute"]): row["value"] for row in read_table(path)}
     missing = [
-        f"{code}.{attr}"
-        for code in states
-        for attr in STATE_ATTRIBUTES
-        if attr not in wide.columns or pd.isna(wide.loc[code].get(attr))
+        f"{code}.{attr}" for code in states for attr in STATE_ATTRIBUTES if values.get((code, attr), "") == ""
     ]
     if missing:
         raise ConfigError("scenario.data", f"{path.name} lacks rows {missing}")
-    return {attr: wide.loc[list(states), attr].to_numpy(dtype=float) for attr in STATE_ATTRIBUTES}
+    return {attr: np.array([float(values[code, attr]) for code in states]) for attr in STATE_ATTRIBUTES}
 
 
 def _apply_initial_overrides(
@@ -156,11 +154,12 @@ def _apply_initial_overrides(
 
 def _tie_tensor(path: Path, states: tuple[str, ...]) -> np.ndarray:
     ties = np.zeros((len(LAYERS), len(states), len(states)))
-    for row in read_table(path).itertuples():
-        if row.layer not in LAYERS:
-            raise ConfigError(f"{path.name}: layer", f"unknown layer '{row.layer}'", list(LAYERS))
-        if row.source in states and row.target in states:
-            ties[LAYERS.index(row.layer), states.index(row.source), states.index(row.target)] = row.weight
+    for row in read_table(path):
+        layer, source, target = row["layer"], row["source"], row["target"]
+        if layer not in LAYERS:
+            raise ConfigError(f"{path.name}: layer", f"unknown layer '{layer}'", list(LAYERS))
+        if source in states and target in states:
+            ties[LAYERS.index(layer), states.index(source), states.index(target)] = float(row["weight"])
     return ties
 
 
@@ -184,9 +183,10 @@ def _apply_tie_scale(ties: np.ndarray, scale: dict[str, float], states: tuple[st
 def _trust_matrix(path: Path, states: tuple[str, ...], overrides: dict[str, float]) -> np.ndarray:
     trust = np.full((len(states), len(states)), DEFAULT_TRUST)
     np.fill_diagonal(trust, 1.0)
-    for row in read_table(path).itertuples():
-        if row.truster in states and row.trusted in states:
-            trust[states.index(row.truster), states.index(row.trusted)] = row.value
+    for row in read_table(path):
+        truster, trusted = row["truster"], row["trusted"]
+        if truster in states and trusted in states:
+            trust[states.index(truster), states.index(trusted)] = float(row["value"])
     for pair, value in overrides.items():
         truster, trusted = split_pair(f"scenario.trust.{pair}", pair, states)
         trust[truster, trusted] = value

@@ -12,16 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.errors import ConfigError
+from sim.common.calendar import month_offset, parse_month
+from sim.common.errors import ConfigError
+from sim.common.vocabulary import LAYERS
 from sim.model.parameters import (
     EVENT_KINDS,
-    LAYERS,
     RANDOM_SHOCK_KINDS,
     EventConfig,
     ModelParameters,
     RandomShockConfig,
-    month_offset,
-    parse_month,
 )
 from sim.model.seeding import draw_per_replicate
 from sim.model.world import World

@@ -9,20 +9,9 @@ import itertools
 
 import numpy as np
 
-from sim.model.parameters import LAYERS, ModelParameters
+from sim.common.vocabulary import LAYERS
+from sim.model.parameters import ModelParameters
 from sim.model.world import World
-
-PRIMARY_METRIC = "cohesion"
-BLOC_METRICS: tuple[str, ...] = (
-    "cohesion",
-    *(f"density_{layer}" for layer in LAYERS),
-    "connectivity",
-    "aligned",
-    "intact",
-    "energy",
-    "frustration",
-)
-STATE_METRICS: tuple[str, ...] = ("alignment", "dependence", "threat", "sanctions")
 
 
 def layer_weights(model: ModelParameters) -> np.ndarray:

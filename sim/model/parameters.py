@@ -7,13 +7,11 @@ anything runs) and :func:`check_ranges` names any value outside its range.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
-from sim.errors import ConfigError
+from sim.common.errors import ConfigError
 
-LAYERS: tuple[str, ...] = ("energy", "military", "economic", "diplomatic", "treaty")
 LEVER_KINDS: tuple[str, ...] = (
     "deal",
     "sanctions",
@@ -278,25 +276,3 @@ def _check_value(key: str, value: Any, bounds: tuple[float, float]) -> None:
     low, high = bounds
     if not low <= value <= high:
         raise ConfigError(key, f"value {value} is out of range", f"[{low}, {high}]")
-
-
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})(?:-\d{2})?$")
-
-
-def parse_month(key: str, text: str) -> tuple[int, int]:
-    """Parse 'YYYY-MM' or 'YYYY-MM-DD' into (year, month), naming the key if malformed."""
-    match = MONTH_PATTERN.match(str(text))
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ConfigError(key, f"'{text}' is not a date", "YYYY-MM or YYYY-MM-DD")
-    return int(match.group(1)), int(match.group(2))
-
-
-def month_offset(start: tuple[int, int], date: tuple[int, int]) -> int:
-    """Months from ``start`` to ``date`` (negative when ``date`` is earlier)."""
-    return (date[0] - start[0]) * 12 + (date[1] - start[1])
-
-
-def month_label(start: tuple[int, int], step: int) -> str:
-    """The 'YYYY-MM' label of the month ``step`` months after ``start``."""
-    total = start[0] * 12 + (start[1] - 1) + step
-    return f"{total // 12:04d}-{total % 12 + 1:02d}"

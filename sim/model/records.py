@@ -1,7 +1,8 @@
 """What a run keeps: per-month metrics, optional ties, and a per-replicate summary.
 
-The recorder stores arrays as the model runs and builds tidy tables once at the end,
-so recording costs a few array copies per month whatever R is.
+The recorder stores arrays as the model runs and builds tidy columns once at the end,
+so recording costs a few array copies per month whatever R is. Columns are plain
+NumPy arrays keyed by name; the experiment layer turns them into tables on disk.
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-from sim.model.metrics import BLOC_METRICS, STATE_METRICS
-from sim.model.parameters import LAYERS, month_label
+from sim.common.calendar import month_label
+from sim.common.vocabulary import BLOC_METRICS, LAYERS, STATE_METRICS
 
 if TYPE_CHECKING:
     from sim.model.bloc_model import BlocModel
+
+Columns = dict[str, np.ndarray]
 
 
 class Recorder:
@@ -42,7 +44,7 @@ class Recorder:
             self.tie_steps.append(step)
             self.ties.append(model.world.ties.copy())
 
-    def timeseries(self) -> pd.DataFrame:
+    def timeseries(self) -> Columns:
         """One row per (replicate, step): replicate, step, date, then one column per metric."""
         model = self.model
         n_steps, replicates = len(self.steps), model.replicates
@@ -62,9 +64,9 @@ class Recorder:
             for b, target in enumerate(model.states):
                 if a != b:
                     columns[f"trust_{source}_{target}"] = trust[:, a, b]
-        return pd.DataFrame(columns)
+        return columns
 
-    def summary(self) -> pd.DataFrame:
+    def summary(self) -> Columns:
         """One row per replicate: final metrics, time to first defection (censored), US cost."""
         model = self.model
         final = self.bloc[-1]
@@ -75,9 +77,8 @@ class Recorder:
                 columns[f"{name}_{code}"] = self.per_state[-1][name][:, index]
         columns.update(self._defections())
         columns["us_cost"] = model.us.cumulative_cost.copy()
-        frame = pd.DataFrame(columns)
-        frame["intact"] = frame["intact"].astype(bool)
-        return frame
+        columns["intact"] = columns["intact"].astype(bool)
+        return columns
 
     def _defections(self) -> dict[str, np.ndarray]:
         """First defection of the bloc and of each member, censored at the horizon.
@@ -103,7 +104,7 @@ class Recorder:
             columns[f"defected_{code}"] = per_state[:, index]
         return columns
 
-    def ties_table(self) -> pd.DataFrame:
+    def ties_table(self) -> Columns:
         """Long table of directed ties: replicate, step, date, layer, source, target, weight."""
         if not self.record_ties:
             raise ValueError("ties were not recorded; set record_ties=true")
@@ -114,14 +115,12 @@ class Recorder:
         states = np.asarray(model.states)
         steps = np.asarray(self.tie_steps)
         labels = np.asarray([month_label(model.start, s) for s in self.tie_steps])
-        return pd.DataFrame(
-            {
-                "replicate": model.replicate_ids[r[keep]],
-                "step": steps[t[keep]],
-                "date": labels[t[keep]],
-                "layer": np.asarray(LAYERS)[layer[keep]],
-                "source": states[i[keep]],
-                "target": states[j[keep]],
-                "weight": stacked.reshape(-1)[keep],
-            }
-        )
+        return {
+            "replicate": model.replicate_ids[r[keep]],
+            "step": steps[t[keep]],
+            "date": labels[t[keep]],
+            "layer": np.asarray(LAYERS)[layer[keep]],
+            "source": states[i[keep]],
+            "target": states[j[keep]],
+            "weight": stacked.reshape(-1)[keep],
+        }

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.errors import ConfigError
-from sim.model.parameters import LAYERS, LEVER_KINDS, LeverConfig, ModelParameters, StrategyConfig
+from sim.common.errors import ConfigError
+from sim.common.vocabulary import LAYERS
+from sim.model.parameters import LEVER_KINDS, LeverConfig, ModelParameters, StrategyConfig
 
 UNTARGETED_LEVERS = ("alliances",)
 TRADE_LEVERS = ("tariffs", "export_controls")

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.model.metrics import BLOC_METRICS, STATE_METRICS
+from sim.common.vocabulary import BLOC_METRICS, STATE_METRICS
 
 REFERENCE = "status_quo"
 GROUP: tuple[str, ...] = ("scenario", "strategy")

@@ -17,10 +17,9 @@ from typing import Any
 
 import pytest
 
-from sim.model.metrics import BLOC_METRICS, STATE_METRICS
+from sim.common.vocabulary import BLOC_METRICS, LAYERS, STATE_METRICS
 from sim.model.parameters import (
     EVENT_KINDS,
-    LAYERS,
     LEVER_KINDS,
     AdaptiveConfig,
     EventConfig,

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.reports import IncompleteSweepError, gather
+from sim.experiment.dataset import IncompleteSweepError, gather
 from tests.experiments.conftest import ROOT, run_entry
 from tests.helpers import simulate
 
@@ -40,7 +40,9 @@ def test_joblib_sweep_equals_each_configuration_run_alone(tmp_path):
     assert len(summary) == 2 * 2 * 20
     assert (tmp_path / "figures" / "cohesion_over_time.pdf").is_file()
     for (strategy, deal_value), part in summary.groupby(["strategy", "model.deal_value"]):
-        alone = simulate(strategy, replicates=20, horizon=12, deal_value=deal_value).recorder.summary()
+        alone = pd.DataFrame(
+            simulate(strategy, replicates=20, horizon=12, deal_value=deal_value).recorder.summary()
+        )
         got = part.sort_values("replicate")[alone.columns].reset_index(drop=True)
         pd.testing.assert_frame_equal(got, alone, check_dtype=False)
 

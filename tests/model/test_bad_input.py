@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from sim.errors import ConfigError
+from sim.common.errors import ConfigError
 from sim.model.bloc_model import BlocModel
 from tests.helpers import lever_strategy, run_config
 

@@ -8,6 +8,7 @@ replicate and tested with the Wilcoxon signed-rank test.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -20,7 +21,7 @@ ALPHA = 0.01
 
 
 def final(model, column: str) -> np.ndarray:
-    return model.recorder.summary()[column].to_numpy()
+    return pd.DataFrame(model.recorder.summary())[column].to_numpy()
 
 
 def member_ties(model, code: str) -> np.ndarray:
@@ -39,8 +40,8 @@ def assert_paired_greater(larger: np.ndarray, smaller: np.ndarray) -> None:
 
 def test_status_quo_keeps_the_bloc_cohesive_for_48_months():
     model = simulate("status_quo", replicates=R)
-    summary = model.recorder.summary()
-    start = model.recorder.timeseries().query("step == 0")["cohesion"].mean()
+    summary = pd.DataFrame(model.recorder.summary())
+    start = pd.DataFrame(model.recorder.timeseries()).query("step == 0")["cohesion"].mean()
     assert summary["intact"].mean() >= 0.95
     assert summary["cohesion"].mean() >= 0.9 * start
     assert (summary["aligned"] == len(model.states)).mean() >= 0.95
@@ -120,8 +121,8 @@ def test_a_patron_abandoning_a_client_lowers_the_clients_trust_in_it():
     ]
     from sim.model.bloc_model import BlocModel
 
-    abandoned = BlocModel(config).run().recorder.timeseries()
-    baseline = simulate("status_quo", replicates=R, horizon=12).recorder.timeseries()
+    abandoned = pd.DataFrame(BlocModel(config).run().recorder.timeseries())
+    baseline = pd.DataFrame(simulate("status_quo", replicates=R, horizon=12).recorder.timeseries())
     column = "trust_IRN_RUS"
     before = abandoned.query("step == 3")[column].to_numpy()
     after = abandoned.query("step == 4")[column].to_numpy()
@@ -134,12 +135,12 @@ def test_a_patron_abandoning_a_client_lowers_the_clients_trust_in_it():
 @pytest.mark.parametrize("strategy", [name for name in available_strategies() if name != "status_quo"])
 def test_zero_budget_means_no_us_action_has_any_effect(strategy):
     broke = {"scenario.us.budget": 0.0}
-    idle = simulate("status_quo", replicates=50, overrides=broke).recorder.timeseries()
-    acting = simulate(strategy, replicates=50, overrides=broke).recorder.timeseries()
+    idle = pd.DataFrame(simulate("status_quo", replicates=50, overrides=broke).recorder.timeseries())
+    acting = pd.DataFrame(simulate(strategy, replicates=50, overrides=broke).recorder.timeseries())
     metrics = idle.columns.drop(["replicate", "step", "date"])
     np.testing.assert_array_equal(acting[metrics].to_numpy(), idle[metrics].to_numpy())
     # and the same strategy with a budget does change the world
-    funded = simulate(strategy, replicates=50).recorder.timeseries()
+    funded = pd.DataFrame(simulate(strategy, replicates=50).recorder.timeseries())
     assert not np.array_equal(funded[metrics].to_numpy(), idle[metrics].to_numpy())
 
 

@@ -7,7 +7,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from sim.errors import ConfigError
+from sim.common.errors import ConfigError
 from sim.model.bloc_model import BlocModel
 from sim.model.calibration import STATE_ATTRIBUTES, data_directory
 from tests.helpers import run_config
@@ -73,7 +73,7 @@ def test_a_state_added_as_data_rows_takes_part_in_the_model(data_with_belarus):
     config.scenario.data = str(data_with_belarus)
     config.scenario.states = ["CHN", "RUS", "IRN", "PRK", "BLR"]
     model = BlocModel(config).run()
-    summary = model.recorder.summary()
+    summary = pd.DataFrame(model.recorder.summary())
     assert "alignment_BLR" in summary.columns
     assert model.world.ties.shape[-1] == 5
     assert summary["aligned"].max() <= 5

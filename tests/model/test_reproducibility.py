@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from sim.errors import ConfigError
+from sim.common.errors import ConfigError
 from sim.model.bloc_model import BlocModel
 from tests.helpers import run_config, simulate
 
@@ -14,7 +15,7 @@ METRICS_EXCLUDED = ["replicate", "step", "date"]
 
 def trajectories(model) -> np.ndarray:
     """(R, steps, metrics) array of a run's time series, in replicate order."""
-    frame = model.recorder.timeseries().sort_values(["replicate", "step"])
+    frame = pd.DataFrame(model.recorder.timeseries()).sort_values(["replicate", "step"])
     values = frame.drop(columns=METRICS_EXCLUDED).to_numpy()
     return values.reshape(model.replicates, -1, values.shape[1])
 
@@ -31,8 +32,8 @@ def test_a_replicate_is_identical_alone_in_a_batch_of_1000_and_in_another_batch(
 def test_the_same_seed_gives_the_same_results_bit_for_bit():
     first = simulate("adaptive", replicates=300, seed=7).recorder
     second = simulate("adaptive", replicates=300, seed=7).recorder
-    assert first.timeseries().equals(second.timeseries())
-    assert first.summary().equals(second.summary())
+    assert pd.DataFrame(first.timeseries()).equals(pd.DataFrame(second.timeseries()))
+    assert pd.DataFrame(first.summary()).equals(pd.DataFrame(second.summary()))
 
 
 def test_different_seeds_give_different_results():
@@ -49,8 +50,10 @@ def test_replicates_differ_from_each_other():
 def test_random_shocks_are_common_to_all_strategies():
     """Replicate r meets the same exogenous shock under every strategy (paired comparisons)."""
     overrides = {"scenario.random_shocks.0.rate": 0.2}
-    idle = simulate("status_quo", replicates=100, overrides=overrides).recorder.timeseries()
-    squeezed = simulate("beijing_trade_squeeze", replicates=100, overrides=overrides).recorder.timeseries()
+    idle = pd.DataFrame(simulate("status_quo", replicates=100, overrides=overrides).recorder.timeseries())
+    squeezed = pd.DataFrame(
+        simulate("beijing_trade_squeeze", replicates=100, overrides=overrides).recorder.timeseries()
+    )
     # the abandonment shock moves trust in the same months of the same replicates
     column_sets = [c for c in idle.columns if c.startswith("trust_")]
     jumps_idle = idle.groupby("replicate")[column_sets].diff().lt(-0.15).to_numpy()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from sim.experiment.configuration import load_strategy
 from tests.helpers import lever_strategy, simulate
@@ -13,7 +14,7 @@ def test_a_lever_acts_only_inside_its_window():
     spent_per_month = 0.2  # lever_costs.sanctions at intensity 1
     model = simulate(windowed, replicates=20, horizon=24)
     np.testing.assert_allclose(model.us.cumulative_cost, 6 * spent_per_month)
-    series = model.recorder.timeseries()
+    series = pd.DataFrame(model.recorder.timeseries())
     early = series.query("step <= 6")["sanctions_IRN"].to_numpy()
     assert np.allclose(early, early[0])
     assert series.query("step == 12")["sanctions_IRN"].mean() > early[0]
@@ -23,7 +24,7 @@ def test_a_conditional_lever_waits_for_its_condition_in_each_replicate():
     deal = {"kind": "deal", "target": "PRK", "intensity": 1.0}
     follow_up = {"kind": "deal", "target": "RUS", "intensity": 1.0, "condition": "PRK defected"}
     model = simulate(lever_strategy("sequenced_on_condition", deal, follow_up), replicates=200)
-    summary = model.recorder.summary()
+    summary = pd.DataFrame(model.recorder.summary())
     prk_defected = model.ever_defected[:, model.states.index("PRK")]
     assert 0 < prk_defected.sum() < model.replicates
     deal_cost = 0.4 * 48
@@ -51,7 +52,7 @@ def test_the_adaptive_us_moves_budget_toward_levers_that_loosen_their_targets():
 
 def test_the_summary_names_who_defected_first_and_when():
     model = simulate("pyongyang_deal", replicates=200)
-    summary = model.recorder.summary()
+    summary = pd.DataFrame(model.recorder.summary())
     defected = summary["defected"].to_numpy()
     assert (summary.loc[defected, "first_defector"] == "PRK").mean() > 0.9
     assert (summary.loc[~defected, "first_defector"] == "").all()

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from sim.common.calendar import parse_month
 from sim.experiment.configuration import load_scenario
 from sim.model.calibration import data_directory
-from sim.model.parameters import parse_month
 from tests.experiments.conftest import run_entry
 
 R = 60

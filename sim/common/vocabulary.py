@@ -1,0 +1,24 @@
+"""Names shared by the model that writes the result tables and the code that reads them.
+
+The model records its metrics under these names; the experiment, publication and
+validation code read them back without importing the model.
+"""
+
+from __future__ import annotations
+
+LAYERS: tuple[str, ...] = ("energy", "military", "economic", "diplomatic", "treaty")
+
+PRIMARY_METRIC = "cohesion"
+BLOC_METRICS: tuple[str, ...] = (
+    "cohesion",
+    *(f"density_{layer}" for layer in LAYERS),
+    "connectivity",
+    "aligned",
+    "intact",
+    "energy",
+    "frustration",
+)
+STATE_METRICS: tuple[str, ...] = ("alignment", "dependence", "threat", "sanctions")
+
+RUN_TABLES: tuple[str, ...] = ("summary", "timeseries", "ties")
+"""The tables a run writes: one row per replicate, per (replicate, month), per (replicate, month, tie)."""
