@@ -7,6 +7,7 @@ Analysis never re-runs the model: :func:`analyze` gathers the jobs into one data
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
@@ -16,29 +17,35 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from sim.experiment.configuration import Analysis, Config, DesignKind, rehydrate
 from sim.experiment.dataset import FIGURES, Dataset, IncompleteSweepError, gather
+from sim.experiment.designs import sensitivity_design
+from sim.experiment.sensitivity_design import SensitivityDesign
 from sim.experiment.storage import write_json, write_parquet
-from sim.publish import plotting, tables
+from sim.publish import figures, style, tables
 from sim.publish import sensitivity as sa
 from sim.publish import statistics as st
+from sim.validation.hindcast import hindcast_report
 
 log = logging.getLogger("sim")
 logging.getLogger("fontTools").setLevel(logging.WARNING)
+Report = Callable[[Dataset, Config, Path], list[Path]]
 
 
 def analyze(root: Path, progress: bool = True) -> list[Path]:
     """Gather ``root`` and write the figures and tables its experiment calls for."""
     root = Path(root)
     dataset = gather(root, progress=progress)
+    config = rehydrate(dataset.config)
     out = root / FIGURES
     analysis = dataset.analysis
-    if analysis == "sensitivity" and dataset.config["design"]["kind"] not in ("sobol", "morris"):
+    if analysis == Analysis.sensitivity and config.design.kind not in (DesignKind.sobol, DesignKind.morris):
         log.warning(
             "sensitivity indices need a sobol or morris design, not '%s'; drawing the strategy report",
-            dataset.config["design"]["kind"],
+            config.design.kind,
         )
-        analysis = "single"
-    report = {
+        analysis = Analysis.single
+    report: dict[str, Report] = {
         "single": _strategy_report,
         "compare_strategies": _strategy_report,
         "phase_diagram": _phase_report,
@@ -46,43 +53,59 @@ def analyze(root: Path, progress: bool = True) -> list[Path]:
         "sensitivity": _sensitivity_report,
         "hindcast": _hindcast_report,
     }[analysis]
-    written = report(dataset, out)
+    written = report(dataset, config, out)
     write_json({"figures_and_tables": [str(p.relative_to(root)) for p in written]}, out / "index.json")
     log.info("wrote %d figures and tables to %s", len(written), out)
     return written
 
 
 def _save(fig, path: Path) -> list[Path]:
-    paths = list(plotting.save_figure(fig, path))
+    paths = list(style.save_figure(fig, path))
     plt.close(fig)
     return paths
 
 
-def _strategy_report(dataset: Dataset, out: Path) -> list[Path]:
-    """Cohesion over time with bands, final distributions, survival, ranking table."""
-    written = _save(plotting.plot_final_distribution(dataset.summary), out / "final_cohesion")
-    if dataset.timeseries is not None:
-        written += _save(plotting.plot_cohesion_over_time(dataset.timeseries), out / "cohesion_over_time")
-    written += _save(plotting.plot_survival(dataset.summary), out / "survival")
+def _strategy_report(dataset: Dataset, config: Config, out: Path) -> list[Path]:
+    """The outcome over time with bands, its final distribution, survival, ranking table."""
+    outcome, reference = str(config.experiment.outcome), _reference(dataset, config)
+    final = figures.plot_final_distribution(dataset.summary, outcome, reference=reference)
+    written = _save(final, out / f"final_{outcome}")
+    if dataset.timeseries is not None and outcome in dataset.timeseries.columns:
+        over_time = figures.plot_cohesion_over_time(dataset.timeseries, outcome, reference=reference)
+        written += _save(over_time, out / f"{outcome}_over_time")
+    written += _save(figures.plot_survival(dataset.summary, reference=reference), out / "survival")
     if dataset.ties is not None and dataset.timeseries is not None:
         for strategy in dataset.ties["strategy"].unique():
             written += _save(
-                plotting.plot_tie_heatmaps(dataset.ties, strategy=strategy), out / f"ties_{strategy}"
+                figures.plot_tie_heatmaps(dataset.ties, strategy=strategy), out / f"ties_{strategy}"
             )
-            aligned = _aligned_shares(dataset, strategy)
-            network = plotting.plot_network(dataset.ties, strategy=strategy, **aligned)
+            aligned = _aligned_shares(dataset, strategy, config.model.aligned_threshold)
+            network = figures.plot_network(dataset.ties, strategy=strategy, **aligned)
             written += _save(network, out / f"network_{strategy}")
-    strategies = dataset.summary["strategy"].unique()
-    reference = st.REFERENCE if st.REFERENCE in strategies else strategies[0]
-    ranking = st.strategy_ranking(dataset.summary, reference=reference, design=dataset.design_parameters)
+    ranking = st.strategy_ranking(
+        dataset.summary, outcome, reference=reference, design=dataset.design_parameters
+    )
     write_parquet(ranking, out / "ranking.parquet")
-    written += list(tables.write_table(tables.ranking_table(ranking, reference=reference), out / "ranking"))
+    written += list(
+        tables.write_table(tables.ranking_table(ranking, outcome, reference=reference), out / "ranking")
+    )
     return written
 
 
-def _aligned_shares(dataset: Dataset, strategy: str) -> dict[str, dict[str, float]]:
+def _reference(dataset: Dataset, config: Config) -> str:
+    """The configured reference strategy; a single-strategy run is its own reference."""
+    strategies = list(dataset.summary["strategy"].unique())
+    if config.experiment.reference in strategies:
+        return config.experiment.reference
+    if len(strategies) == 1:
+        return strategies[0]
+    raise IncompleteSweepError(
+        f"experiment.reference: '{config.experiment.reference}' was not run (allowed: {sorted(strategies)})"
+    )
+
+
+def _aligned_shares(dataset: Dataset, strategy: str, threshold: float) -> dict[str, dict[str, float]]:
     """Share of replicates in which each member is aligned at the start and the horizon."""
-    threshold = dataset.config["model"]["aligned_threshold"]
     series = dataset.timeseries[dataset.timeseries["strategy"] == strategy]
     ends = {"aligned_start": series["step"].min(), "aligned_end": series["step"].max()}
     columns = [c for c in series.columns if c.startswith("alignment_")]
@@ -95,63 +118,61 @@ def _aligned_shares(dataset: Dataset, strategy: str) -> dict[str, dict[str, floa
     }
 
 
-def _phase_report(dataset: Dataset, out: Path) -> list[Path]:
+def _phase_report(dataset: Dataset, config: Config, out: Path) -> list[Path]:
     """Heat map of P(intact) over the design's two parameters, one panel per strategy."""
-    names = [p["name"] for p in dataset.config["design"]["parameters"]]
+    names = [p.name for p in config.design.parameters]
     if len(names) != 2:
         raise IncompleteSweepError(f"a phase diagram needs exactly two design parameters, got {names}")
-    fig = plotting.plot_phase_diagram(dataset.summary, names[0], names[1])
+    fig = figures.plot_phase_diagram(
+        dataset.summary, names[0], names[1], reference=_reference(dataset, config)
+    )
     table = dataset.summary.groupby(["strategy", *names])["intact"].mean().rename("p_intact").reset_index()
     write_parquet(table, out / "phase_diagram.parquet")
     return _save(fig, out / "phase_diagram")
 
 
-def _frontier_report(dataset: Dataset, out: Path) -> list[Path]:
-    """Final cohesion and P(intact) against the one swept parameter, per strategy."""
-    names = [p["name"] for p in dataset.config["design"]["parameters"]]
+def _frontier_report(dataset: Dataset, config: Config, out: Path) -> list[Path]:
+    """The final outcome and P(intact) against the one swept parameter, per strategy."""
+    names = [p.name for p in config.design.parameters]
     if len(names) != 1:
         raise IncompleteSweepError(f"a frontier needs exactly one design parameter, got {names}")
-    outcome = dataset.config["experiment"]["outcome"]
+    outcome = str(config.experiment.outcome)
     table = st.parameter_response(dataset.summary, names[0], outcome)
     costs = dataset.summary.groupby(["strategy", names[0]])["us_cost"].mean().rename("mean_us_cost")
     table = table.merge(costs.reset_index(), on=["strategy", names[0]])
     write_parquet(table, out / "frontier.parquet")
-    return _save(plotting.plot_response(dataset.summary, names[0], outcome), out / "frontier")
+    response = figures.plot_response(
+        dataset.summary, names[0], outcome, reference=_reference(dataset, config)
+    )
+    return _save(response, out / "frontier")
 
 
-def sensitivity_indices(dataset: Dataset, outcome: str) -> pd.DataFrame:
+def sensitivity_indices(dataset: Dataset, design: SensitivityDesign, outcome: str) -> pd.DataFrame:
     """Sobol or Morris indices of the mean outcome per design point, per strategy."""
-    design = dataset.config["design"]
-    names = [p["name"] for p in design["parameters"]]
-    problem = sa.sobol_problem(names, [[p["low"], p["high"]] for p in design["parameters"]])
+    names = list(design.names)
     frames = []
     for strategy, part in dataset.summary.groupby("strategy"):
         per_point = part.groupby("point")[[*names, outcome]].mean().sort_index()
-        y = per_point[outcome].to_numpy()
-        if design["kind"] == "morris":
-            indices = sa.morris_indices(problem, per_point[names].to_numpy(), y, seed=design["seed"])
-        else:
-            indices = sa.sobol_indices(problem, y, seed=design["seed"])
-        frames.append(indices.assign(strategy=strategy, outcome=outcome))
+        result = sa.indices(design, per_point[names].to_numpy(), per_point[outcome].to_numpy())
+        frames.append(result.assign(strategy=strategy, outcome=outcome))
     return pd.concat(frames, ignore_index=True)
 
 
-def _sensitivity_report(dataset: Dataset, out: Path) -> list[Path]:
-    outcome = dataset.manifests[0]["config"]["experiment"]["outcome"]
-    indices = sensitivity_indices(dataset, outcome)
+def _sensitivity_report(dataset: Dataset, config: Config, out: Path) -> list[Path]:
+    outcome = str(config.experiment.outcome)
+    indices = sensitivity_indices(dataset, sensitivity_design(config.design), outcome)
     write_parquet(indices, out / "sensitivity_indices.parquet")
     written: list[Path] = []
     for strategy, part in indices.groupby("strategy"):
         part = part.drop(columns=["strategy", "outcome"])
-        if dataset.config["design"]["kind"] == "morris":
-            written += _save(plotting.plot_morris(part), out / f"morris_{strategy}")
+        if config.design.kind == DesignKind.morris:
+            written += _save(figures.plot_morris(part), out / f"morris_{strategy}")
         else:
-            written += _save(plotting.plot_sobol(part), out / f"sobol_{strategy}")
+            written += _save(figures.plot_sobol(part), out / f"sobol_{strategy}")
         written += list(tables.write_table(tables.sensitivity_table(part), out / f"sensitivity_{strategy}"))
     return written
 
 
-def _hindcast_report(dataset: Dataset, out: Path) -> list[Path]:
-    from sim.validation.hindcast import hindcast_report
-
-    return hindcast_report(dataset, out)
+def _hindcast_report(dataset: Dataset, config: Config, out: Path) -> list[Path]:
+    events = [(event.date, event.note or str(event.kind)) for event in config.scenario.events]
+    return hindcast_report(dataset, out, events)

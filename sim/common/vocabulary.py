@@ -19,6 +19,8 @@ BLOC_METRICS: tuple[str, ...] = (
     "frustration",
 )
 STATE_METRICS: tuple[str, ...] = ("alignment", "dependence", "threat", "sanctions")
+SUMMARY_OUTCOMES: tuple[str, ...] = (*BLOC_METRICS, "time_to_defection", "defected", "us_cost")
+"""Per-replicate outcomes of the run summary an analysis can report."""
 
 RUN_TABLES: tuple[str, ...] = ("summary", "timeseries", "ties")
 """The tables a run writes: one row per replicate, per (replicate, month), per (replicate, month, tie)."""

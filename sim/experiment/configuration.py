@@ -14,11 +14,43 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
 from sim.common.errors import ConfigError
-from sim.model.parameters import RunConfig, ScenarioConfig, StrategyConfig, check_ranges, param
+from sim.common.vocabulary import SUMMARY_OUTCOMES
+from sim.model.parameters import (
+    Kind,
+    RunConfig,
+    ScenarioConfig,
+    StrategyConfig,
+    check_ranges,
+    kind_of,
+    param,
+)
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
-DESIGN_KINDS = ("none", "grid", "lhs", "sobol", "morris")
-ANALYSES = ("single", "compare_strategies", "phase_diagram", "frontier", "sensitivity", "hindcast")
+
+
+class DesignKind(Kind):
+    """How design points are sampled."""
+
+    none = "none"
+    grid = "grid"
+    lhs = "lhs"
+    sobol = "sobol"
+    morris = "morris"
+
+
+class Analysis(Kind):
+    """Which report the analysis of a run or sweep draws."""
+
+    single = "single"
+    compare_strategies = "compare_strategies"
+    phase_diagram = "phase_diagram"
+    frontier = "frontier"
+    sensitivity = "sensitivity"
+    hindcast = "hindcast"
+
+
+Outcome = Kind("Outcome", {name: name for name in SUMMARY_OUTCOMES})
+Outcome.__doc__ = "A per-replicate outcome of the run summary that an analysis reports."
 
 
 @dataclass
@@ -35,7 +67,7 @@ class DesignParameterConfig:
 class DesignConfig:
     """A sample design over parameters, split into chunks (one Hydra job per chunk)."""
 
-    kind: str = "none"
+    kind: DesignKind = DesignKind.none
     parameters: list[DesignParameterConfig] = field(default_factory=list)
     samples: int = param(64, 1, 10_000_000, "lhs points, Sobol base N (power of two) or Morris trajectories")
     levels: int = param(5, 2, 1000, "grid levels for parameters given by low/high")
@@ -49,10 +81,10 @@ class ExperimentConfig:
     """What a job runs and how its results are analysed."""
 
     name: str = "single"
-    analysis: str = "single"
+    analysis: Analysis = Analysis.single
     strategies: list[str] = field(default_factory=list)
     reference: str = "status_quo"
-    outcome: str = "cohesion"
+    outcome: Outcome = Outcome.cohesion
     figures: bool = True
 
 
@@ -82,16 +114,25 @@ def to_config(cfg: DictConfig) -> Config:
 def validate(config: Config) -> None:
     """Range checks plus checks of names that the type system cannot see."""
     check_ranges(config)
-    if config.design.kind not in DESIGN_KINDS:
-        raise ConfigError("design.kind", f"unknown design '{config.design.kind}'", list(DESIGN_KINDS))
-    if config.experiment.analysis not in ANALYSES:
-        raise ConfigError(
-            "experiment.analysis", f"unknown analysis '{config.experiment.analysis}'", list(ANALYSES)
-        )
+    kind_of("design.kind", config.design.kind, DesignKind, "design")
+    kind_of("experiment.analysis", config.experiment.analysis, Analysis, "analysis")
+    kind_of("experiment.outcome", config.experiment.outcome, Outcome, "outcome")
     available = available_strategies()
     for name in config.experiment.strategies:
         if name not in available:
             raise ConfigError("experiment.strategies", f"unknown strategy '{name}'", available)
+    strategies = job_strategy_names(config)
+    if len(strategies) > 1 and config.experiment.reference not in strategies:
+        raise ConfigError(
+            "experiment.reference",
+            f"'{config.experiment.reference}' is not among the strategies this experiment runs",
+            strategies,
+        )
+
+
+def job_strategy_names(config: Config) -> list[str]:
+    """The strategies a job runs: the experiment's list, else the chosen strategy."""
+    return list(config.experiment.strategies) or [config.strategy.name]
 
 
 def available(group: str) -> list[str]:
@@ -122,5 +163,10 @@ def load_scenario(name: str) -> ScenarioConfig:
 
 
 def plain(config: Any) -> Any:
-    """A dataclass config as plain containers (for hashing and saving)."""
-    return OmegaConf.to_container(OmegaConf.structured(config), resolve=True)
+    """A dataclass config as plain containers (for hashing and saving); kinds as their names."""
+    return OmegaConf.to_container(OmegaConf.structured(config), resolve=True, enum_to_str=True)
+
+
+def rehydrate(resolved: dict[str, Any]) -> Config:
+    """The typed :class:`Config` of a job from the plain configuration its manifest recorded."""
+    return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(Config), resolved))

@@ -12,12 +12,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from SALib.sample import morris as morris_sampler
-from SALib.sample import sobol as sobol_sampler
 from scipy.stats import qmc
 
 from sim.common.errors import ConfigError
 from sim.experiment.configuration import DesignConfig, DesignParameterConfig
+from sim.experiment.sensitivity_design import SensitivityDesign
 
 POINT = "point"
 
@@ -43,7 +42,7 @@ def build_design(design: DesignConfig) -> pd.DataFrame:
     names = [spec.name for spec in design.parameters]
     if len(set(names)) != len(names):
         raise ConfigError("design.parameters", f"duplicate parameter in {names}")
-    values = {"grid": _grid, "lhs": _latin_hypercube, "sobol": _sobol, "morris": _morris}[design.kind](design)
+    values = {"grid": _grid, "lhs": _latin_hypercube, "sobol": _salib, "morris": _salib}[design.kind](design)
     frame = pd.DataFrame(values, columns=names)
     frame.insert(0, POINT, np.arange(len(frame)))
     return frame
@@ -68,18 +67,26 @@ def _latin_hypercube(design: DesignConfig) -> np.ndarray:
     return qmc.scale(unit, bounds[:, 0], bounds[:, 1])
 
 
-def _sobol(design: DesignConfig) -> np.ndarray:
-    if design.samples & (design.samples - 1):
+def sensitivity_design(design: DesignConfig) -> SensitivityDesign:
+    """The SALib spec of a Sobol or Morris design, checked with messages naming the keys."""
+    problem = salib_problem(design.parameters)
+    if design.kind == "sobol" and design.samples & (design.samples - 1):
         raise ConfigError(
             "design.samples", f"{design.samples} is not a power of two", "a power of two for Sobol designs"
         )
-    problem = salib_problem(design.parameters)
-    return sobol_sampler.sample(problem, design.samples, calc_second_order=False, seed=design.seed)
+    if design.kind == "morris" and design.samples < 2:
+        raise ConfigError("design.samples", f"{design.samples} Morris trajectories", "at least 2")
+    return SensitivityDesign(
+        design.kind,
+        tuple(problem["names"]),
+        tuple(map(tuple, problem["bounds"])),
+        design.samples,
+        design.seed,
+    )
 
 
-def _morris(design: DesignConfig) -> np.ndarray:
-    problem = salib_problem(design.parameters)
-    return morris_sampler.sample(problem, design.samples, num_levels=4, seed=design.seed)
+def _salib(design: DesignConfig) -> np.ndarray:
+    return sensitivity_design(design).sample()
 
 
 def chunk_count(n_points: int, chunk_size: int) -> int:

@@ -1,7 +1,7 @@
 """Running a job: every (strategy, design point) of its chunk over its replicates.
 
 The runner turns a validated :class:`~sim.experiment.configuration.Config` into tables; it never
-writes files or figures (that is :mod:`sim.experiment.storage` and :mod:`sim.publish.plotting`).
+writes files or figures (that is :mod:`sim.experiment.storage` and :mod:`sim.publish.figures`).
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@ import mesa
 import numpy as np
 
 from sim.common.calendar import parse_month
-from sim.common.errors import ConfigError
 from sim.model.agents import ECONOMIC, ENERGY, BlocState, Incentives, UnitedStates
 from sim.model.calibration import load_calibration
 from sim.model.events import RandomShocks, apply_event, compile_events
@@ -25,7 +24,7 @@ from sim.model.metrics import (
     partner_value,
     symmetric_strength,
 )
-from sim.model.parameters import CRN_MODES, ModelParameters, RunConfig, check_ranges
+from sim.model.parameters import CrnMode, ModelParameters, RunConfig, check_ranges, kind_of
 from sim.model.records import Recorder
 from sim.model.seeding import draw_per_replicate, stable_hash
 from sim.model.strategies import Policy, compile_strategy
@@ -36,9 +35,7 @@ logging.getLogger("MESA").setLevel(logging.WARNING)
 
 def stream_identity(config: RunConfig) -> str:
     """Identity of the random streams: the scenario (common random numbers) or the whole configuration."""
-    if config.scenario.crn not in CRN_MODES:
-        raise ConfigError("scenario.crn", f"unknown mode '{config.scenario.crn}'", list(CRN_MODES))
-    if config.scenario.crn == "scenario":
+    if kind_of("scenario.crn", config.scenario.crn, CrnMode, "mode") == CrnMode.scenario:
         return f"scenario:{config.scenario.name}"
     world = (config.scenario, config.strategy, config.model)
     return f"configuration:{stable_hash(repr(world))}"

@@ -16,11 +16,12 @@ from sim.common.calendar import month_offset, parse_month
 from sim.common.errors import ConfigError
 from sim.common.vocabulary import LAYERS
 from sim.model.parameters import (
-    EVENT_KINDS,
-    RANDOM_SHOCK_KINDS,
     EventConfig,
+    EventKind,
     ModelParameters,
     RandomShockConfig,
+    ShockKind,
+    kind_of,
 )
 from sim.model.seeding import draw_per_replicate
 from sim.model.world import World
@@ -56,8 +57,7 @@ def compile_events(
     compiled = []
     for k, spec in enumerate(events):
         key = f"scenario.events[{k}]"
-        if spec.kind not in EVENT_KINDS:
-            raise ConfigError(f"{key}.kind", f"unknown event '{spec.kind}'", list(EVENT_KINDS))
+        kind_of(f"{key}.kind", spec.kind, EventKind, "event")
         step = month_offset(start, parse_month(f"{key}.date", spec.date))
         if step < 0:
             raise ConfigError(
@@ -147,10 +147,7 @@ class RandomShocks:
         actors = []
         for k, spec in enumerate(specs):
             key = f"scenario.random_shocks[{k}]"
-            if spec.kind not in RANDOM_SHOCK_KINDS:
-                raise ConfigError(
-                    f"{key}.kind", f"unknown random shock '{spec.kind}'", list(RANDOM_SHOCK_KINDS)
-                )
+            kind_of(f"{key}.kind", spec.kind, ShockKind, "random shock")
             if spec.actors and spec.kind != "oil_price" and len(spec.actors) != 2:
                 raise ConfigError(f"{key}.actors", "give two states or none (a random pair)")
             actors.append(_actor_indices(f"{key}.actors", "oil_price", spec.actors, states))

@@ -8,31 +8,82 @@ anything runs) and :func:`check_ranges` names any value outside its range.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, is_dataclass
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from sim.common.errors import ConfigError
 
-LEVER_KINDS: tuple[str, ...] = (
-    "deal",
-    "sanctions",
-    "secondary_sanctions",
-    "tariffs",
-    "export_controls",
-    "alliances",
-    "ceasefire",
-)
-EVENT_KINDS: tuple[str, ...] = (
-    "war",
-    "ceasefire",
-    "sanctions",
-    "treaty",
-    "abandonment",
-    "oil_price",
-    "trust",
-    "tie",
-)
-RANDOM_SHOCK_KINDS: tuple[str, ...] = ("abandonment", "oil_price", "trust")
-CRN_MODES: tuple[str, ...] = ("scenario", "configuration")
+
+class Kind(StrEnum):
+    """A closed vocabulary of a configuration field; Hydra rejects other values at compose time.
+
+    A member prints and hashes like its plain string (``repr`` included), so identities
+    derived from a configuration do not depend on whether it was composed by Hydra or
+    built in Python.
+    """
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+class LeverKind(Kind):
+    """What a US lever does (docs/ODD.md, submodel "Levers")."""
+
+    deal = "deal"
+    sanctions = "sanctions"
+    secondary_sanctions = "secondary_sanctions"
+    tariffs = "tariffs"
+    export_controls = "export_controls"
+    alliances = "alliances"
+    ceasefire = "ceasefire"
+
+
+class EventKind(Kind):
+    """What a dated event of a scenario does (docs/ODD.md, submodel "Events")."""
+
+    war = "war"
+    ceasefire = "ceasefire"
+    sanctions = "sanctions"
+    treaty = "treaty"
+    abandonment = "abandonment"
+    oil_price = "oil_price"
+    trust = "trust"
+    tie = "tie"
+
+
+class ShockKind(Kind):
+    """What a random shock does when it strikes a replicate world."""
+
+    abandonment = "abandonment"
+    oil_price = "oil_price"
+    trust = "trust"
+
+
+class CrnMode(Kind):
+    """Which random streams replicates share: per scenario (common random numbers) or per configuration."""
+
+    scenario = "scenario"
+    configuration = "configuration"
+
+
+LEVER_KINDS: tuple[str, ...] = tuple(LeverKind)
+EVENT_KINDS: tuple[str, ...] = tuple(EventKind)
+RANDOM_SHOCK_KINDS: tuple[str, ...] = tuple(ShockKind)
+CRN_MODES: tuple[str, ...] = tuple(CrnMode)
+
+AnyKind = TypeVar("AnyKind", bound=Kind)
+
+
+def kind_of(key: str, value: object, kinds: type[AnyKind], noun: str) -> AnyKind:
+    """``value`` as a member of ``kinds``, or a :class:`ConfigError` naming the key and the choices.
+
+    Hydra checks kinds when it composes a configuration; this catches configurations built
+    directly in Python.
+    """
+    try:
+        return kinds(value)
+    except ValueError:
+        raise ConfigError(key, f"unknown {noun} '{value}'", [k.value for k in kinds]) from None
 
 
 def param(default: Any, low: float, high: float, doc: str) -> Any:
@@ -150,7 +201,7 @@ class EventConfig:
     """A dated shock applied to every replicate (scenario data, not strategy)."""
 
     date: str = "2025-01"
-    kind: str = "war"
+    kind: EventKind = EventKind.war
     actors: list[str] = field(default_factory=list)
     magnitude: float = 1.0
     layer: str | None = None
@@ -161,7 +212,7 @@ class EventConfig:
 class RandomShockConfig:
     """A shock that strikes each replicate independently with a monthly rate."""
 
-    kind: str = "abandonment"
+    kind: ShockKind = ShockKind.abandonment
     rate: float = param(0.01, 0.0, 1.0, "monthly probability per replicate")
     magnitude: float = 0.3
     actors: list[str] = field(default_factory=list)
@@ -197,14 +248,14 @@ class ScenarioConfig:
             "doc": "share of a state's exports outside buyers absorb, undercutting sanctions",
         },
     )
-    crn: str = "scenario"
+    crn: CrnMode = CrnMode.scenario
 
 
 @dataclass
 class LeverConfig:
     """One US lever: what it does to whom, how hard, when, and at what cost."""
 
-    kind: str = "sanctions"
+    kind: LeverKind = LeverKind.sanctions
     target: str | None = None
     intensity: float = param(1.0, 0.0, 1.0, "share of the lever's full strength")
     start: int = param(0, 0, 10_000, "first month (0 = scenario start) the lever acts")

@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.common.errors import ConfigError
 from sim.common.vocabulary import LAYERS
-from sim.model.parameters import LEVER_KINDS, LeverConfig, ModelParameters, StrategyConfig
+from sim.model.parameters import LeverConfig, LeverKind, ModelParameters, StrategyConfig, kind_of
 
 UNTARGETED_LEVERS = ("alliances",)
 TRADE_LEVERS = ("tariffs", "export_controls")
@@ -130,8 +130,7 @@ def compile_strategy(
 
 
 def _compile_lever(key: str, spec: LeverConfig, states: tuple[str, ...], model: ModelParameters) -> Lever:
-    if spec.kind not in LEVER_KINDS:
-        raise ConfigError(f"{key}.kind", f"unknown lever '{spec.kind}'", list(LEVER_KINDS))
+    kind_of(f"{key}.kind", spec.kind, LeverKind, "lever")
     target = _lever_target(key, spec, states)
     if not 0.0 <= spec.intensity <= 1.0:
         raise ConfigError(f"{key}.intensity", f"value {spec.intensity} is out of range", "[0, 1]")

@@ -1,78 +1,29 @@
-"""Global sensitivity analysis of model outputs with SALib, as small pure functions.
+"""Global sensitivity analysis of model outputs: the one adapter to SALib's analysers.
 
 Which modelling choices move cohesion? Sobol indices answer with variance shares (first
 order S1: the parameter alone; total ST: including all its interactions); the Morris
-screen answers more cheaply with mean absolute elementary effects (mu*). These functions
-only sample designs and analyse output vectors: the caller evaluates the model (e.g. one
-Hydra sweep over the design) and passes the outputs back in design order.
+screen answers more cheaply with mean absolute elementary effects (mu*). Symmetric with
+the sampler: one :class:`~sim.experiment.sensitivity_design.SensitivityDesign` in (the
+spec the design was sampled from), indices out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
-from SALib.sample import morris as morris_sampler
-from SALib.sample import sobol as sobol_sampler
 
-Problem = dict[str, Any]
+from sim.experiment.sensitivity_design import MORRIS_LEVELS, SOBOL_SECOND_ORDER, Problem, SensitivityDesign
 
 
-def sobol_problem(names: Sequence[str], bounds: Sequence[Sequence[float]]) -> Problem:
-    """SALib problem dict for independent uniform parameters, checked early.
-
-    A typo in bounds (low >= high, wrong count) would otherwise surface as a cryptic
-    error deep inside SALib or, worse, as a silently degenerate design. The same problem
-    serves the Morris functions.
-    """
-    names = [str(n) for n in names]
-    pairs = [(float(lo), float(hi)) for lo, hi in bounds]
-    if len(names) != len(pairs):
-        raise ValueError(f"{len(names)} names but {len(pairs)} bounds")
-    if len(set(names)) != len(names):
-        raise ValueError(f"parameter names must be unique: {names}")
-    for name, (lo, hi) in zip(names, pairs, strict=True):
-        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-            raise ValueError(f"bounds of {name!r} must be finite with low < high, got {lo, hi}")
-    return {"num_vars": len(names), "names": names, "bounds": [list(p) for p in pairs]}
-
-
-def _check_power_of_two(n: int) -> None:
-    """Sobol' sequences keep their balance properties only for N = 2^k base points."""
-    is_int = isinstance(n, int | np.integer) and not isinstance(n, bool)
-    if is_int and n >= 2 and not (n & (n - 1)):
-        return
-    hint = ""
-    if is_int and n >= 2:
-        low = 1 << (int(n).bit_length() - 1)
-        hint = f" (nearest: {low} or {2 * low})"
-    raise ValueError(f"Sobol base sample size n must be a power of two >= 2, got {n!r}{hint}")
-
-
-def sobol_sample_size(problem: Problem, n: int, *, calc_second_order: bool = False) -> int:
-    """Rows a Saltelli/Sobol design has: n*(D+2), or n*(2D+2) with second-order indices."""
-    d = problem["num_vars"]
-    return n * (2 * d + 2 if calc_second_order else d + 2)
-
-
-def sobol_sample(problem: Problem, n: int, seed: int, *, calc_second_order: bool = False) -> np.ndarray:
-    """Scrambled Sobol' (Saltelli) design: array of shape (sobol_sample_size, D).
-
-    Second-order indices are off by default: they nearly double the runs and the tidy
-    output reports S1 and ST only. Pass the same ``calc_second_order`` to
-    ``sobol_indices``.
-    """
-    _check_power_of_two(n)
-    return sobol_sampler.sample(problem, n, calc_second_order=calc_second_order, scramble=True, seed=seed)
-
-
-def sample_frame(problem: Problem, sample: np.ndarray) -> pd.DataFrame:
-    """Design matrix as a frame with one column per parameter name, rows in design order."""
-    return pd.DataFrame(np.asarray(sample, dtype=float), columns=problem["names"])
+def indices(design: SensitivityDesign, x: np.ndarray, y: Sequence[float] | np.ndarray) -> pd.DataFrame:
+    """Sobol or Morris indices of outputs ``y`` at the design's points ``x`` (rows in design order)."""
+    if design.method == "morris":
+        return morris_indices(design.problem(), x, y, seed=design.seed, num_levels=design.num_levels)
+    return sobol_indices(design.problem(), y, seed=design.seed, calc_second_order=design.calc_second_order)
 
 
 def _outputs(y: Sequence[float] | np.ndarray, rows: int | None) -> np.ndarray:
@@ -90,7 +41,7 @@ def sobol_indices(
     y: Sequence[float] | np.ndarray,
     seed: int,
     *,
-    calc_second_order: bool = False,
+    calc_second_order: bool = SOBOL_SECOND_ORDER,
     num_resamples: int = 100,
     conf_level: float = 0.95,
 ) -> pd.DataFrame:
@@ -126,26 +77,13 @@ def sobol_indices(
     )
 
 
-def morris_sample(problem: Problem, n_trajectories: int, seed: int, *, num_levels: int = 4) -> np.ndarray:
-    """Morris one-at-a-time trajectories: array of shape (n_trajectories*(D+1), D).
-
-    A cheap screen (tens of trajectories) to drop inert parameters before a Sobol study.
-    ``num_levels`` must be even; pass the same value to ``morris_indices``.
-    """
-    if n_trajectories < 2:
-        raise ValueError(f"need at least 2 Morris trajectories, got {n_trajectories}")
-    if num_levels < 2 or num_levels % 2:
-        raise ValueError(f"num_levels must be an even number >= 2, got {num_levels}")
-    return morris_sampler.sample(problem, n_trajectories, num_levels=num_levels, seed=seed)
-
-
 def morris_indices(
     problem: Problem,
     x: np.ndarray,
     y: Sequence[float] | np.ndarray,
     seed: int,
     *,
-    num_levels: int = 4,
+    num_levels: int = MORRIS_LEVELS,
     num_resamples: int = 100,
     conf_level: float = 0.95,
 ) -> pd.DataFrame:

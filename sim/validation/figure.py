@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,7 +11,7 @@ from matplotlib.figure import Figure
 
 from sim.common.calendar import parse_month
 from sim.experiment.dataset import Dataset
-from sim.publish import plotting
+from sim.publish import style
 from sim.validation import observed as obs
 from sim.validation.checks import END_DATE
 from sim.validation.records import metric_paths, one_configuration, step_dates, step_of, tie_paths, ties_of
@@ -30,45 +31,44 @@ class Line:
 
 
 ENERGY_LINES = (
-    Line("energy", "RUS", "CHN", "energy RUS→CHN", plotting.OKABE_ITO["blue"]),
-    Line("energy", "IRN", "CHN", "energy IRN→CHN", plotting.OKABE_ITO["vermillion"]),
+    Line("energy", "RUS", "CHN", "energy RUS→CHN", style.OKABE_ITO["blue"]),
+    Line("energy", "IRN", "CHN", "energy IRN→CHN", style.OKABE_ITO["vermillion"]),
 )
 SECURITY_LINES = (
-    Line("military", "PRK", "RUS", "military PRK→RUS", plotting.OKABE_ITO["green"]),
-    Line("military", "IRN", "RUS", "military IRN→RUS", plotting.OKABE_ITO["orange"]),
-    Line("treaty", "RUS", "PRK", "treaty RUS–PRK", plotting.OKABE_ITO["purple"]),
-    Line("treaty", "CHN", "RUS", "treaty CHN–RUS", plotting.OKABE_ITO["sky"], "--", observed=False),
+    Line("military", "PRK", "RUS", "military PRK→RUS", style.OKABE_ITO["green"]),
+    Line("military", "IRN", "RUS", "military IRN→RUS", style.OKABE_ITO["orange"]),
+    Line("treaty", "RUS", "PRK", "treaty RUS–PRK", style.OKABE_ITO["purple"]),
+    Line("treaty", "CHN", "RUS", "treaty CHN–RUS", style.OKABE_ITO["sky"], "--", observed=False),
 )
 
 TRUST_LINES = (
-    ("trust_IRN_RUS", "Iran's trust in Russia", plotting.OKABE_ITO["orange"]),
-    ("trust_PRK_RUS", "North Korea's trust in Russia", plotting.OKABE_ITO["green"]),
+    ("trust_IRN_RUS", "Iran's trust in Russia", style.OKABE_ITO["orange"]),
+    ("trust_PRK_RUS", "North Korea's trust in Russia", style.OKABE_ITO["green"]),
 )
 
 ENERGY_LINES = (
-    Line("energy", "RUS", "CHN", "energy RUS→CHN", plotting.OKABE_ITO["blue"]),
-    Line("energy", "IRN", "CHN", "energy IRN→CHN", plotting.OKABE_ITO["vermillion"]),
+    Line("energy", "RUS", "CHN", "energy RUS→CHN", style.OKABE_ITO["blue"]),
+    Line("energy", "IRN", "CHN", "energy IRN→CHN", style.OKABE_ITO["vermillion"]),
 )
 SECURITY_LINES = (
-    Line("military", "PRK", "RUS", "military PRK→RUS", plotting.OKABE_ITO["green"]),
-    Line("military", "IRN", "RUS", "military IRN→RUS", plotting.OKABE_ITO["orange"]),
-    Line("treaty", "RUS", "PRK", "treaty RUS–PRK", plotting.OKABE_ITO["purple"]),
-    Line("treaty", "CHN", "RUS", "treaty CHN–RUS", plotting.OKABE_ITO["sky"], "--", observed=False),
+    Line("military", "PRK", "RUS", "military PRK→RUS", style.OKABE_ITO["green"]),
+    Line("military", "IRN", "RUS", "military IRN→RUS", style.OKABE_ITO["orange"]),
+    Line("treaty", "RUS", "PRK", "treaty RUS–PRK", style.OKABE_ITO["purple"]),
+    Line("treaty", "CHN", "RUS", "treaty CHN–RUS", style.OKABE_ITO["sky"], "--", observed=False),
 )
 
 TRUST_LINES = (
-    ("trust_IRN_RUS", "Iran's trust in Russia", plotting.OKABE_ITO["orange"]),
-    ("trust_PRK_RUS", "North Korea's trust in Russia", plotting.OKABE_ITO["green"]),
+    ("trust_IRN_RUS", "Iran's trust in Russia", style.OKABE_ITO["orange"]),
+    ("trust_PRK_RUS", "North Korea's trust in Russia", style.OKABE_ITO["green"]),
 )
 
 
-def event_marks(dataset: Dataset) -> list[tuple[pd.Timestamp, list[str]]]:
-    """(mid-month date, distinct short labels) of the scheduled events, in date order."""
+def event_marks(events: Sequence[tuple[str, str]]) -> list[tuple[pd.Timestamp, list[str]]]:
+    """(mid-month date, distinct short labels) of the scheduled (date, label) events, in date order."""
     marks: dict[pd.Timestamp, list[str]] = {}
-    for event in dataset.config["scenario"]["events"]:
-        year, month = parse_month("event", event["date"])
+    for date, label in events:
+        year, month = parse_month("event", date)
         when = pd.Timestamp(year=year, month=month, day=15)
-        label = event.get("note") or event["kind"]
         if label not in marks.setdefault(when, []):
             marks[when].append(label)
     return sorted(marks.items())
@@ -86,7 +86,9 @@ def _band(ax, x, paths: pd.DataFrame, color: str, label: str, style: str = "-") 
     ax.plot(x, values.mean(axis=0), color=color, ls=style, label=label)
 
 
-def hindcast_figure(dataset: Dataset, *, width: float = plotting.TWO_COLUMN) -> Figure:
+def hindcast_figure(
+    dataset: Dataset, events: Sequence[tuple[str, str]] = (), *, width: float = style.TWO_COLUMN
+) -> Figure:
     """Tie strengths, trust and cohesion 2021-2024 with the events marked and 2024 observations."""
     ties = ties_of(dataset)
     timeseries = one_configuration(dataset.timeseries, dataset)
@@ -94,10 +96,10 @@ def hindcast_figure(dataset: Dataset, *, width: float = plotting.TWO_COLUMN) -> 
     x = _record_dates(dates)
     end = step_of(dates, END_DATE)
     reference = obs.reference_ties()
-    marks = event_marks(dataset)
+    marks = event_marks(events)
     observed_at = _record_dates(pd.Series([dates[end]])).iloc[0]
-    with plotting.paper_style():
-        fig = plotting._figure(width, width * 1.0)
+    with style.paper_style():
+        fig = style.new_figure(width, width * 1.0)
         strip, energy, security, trust, cohesion = fig.subplots(
             5, 1, sharex=True, gridspec_kw={"height_ratios": [1.5, 2.0, 2.0, 1.3, 1.3]}
         )
@@ -130,7 +132,7 @@ def hindcast_figure(dataset: Dataset, *, width: float = plotting.TWO_COLUMN) -> 
         trust.set_ylabel("trust")
         trust.legend(loc="lower left", ncols=2, fontsize=7)
         paths = metric_paths(timeseries, "cohesion")
-        _band(cohesion, x.loc[paths.columns], paths, plotting.OKABE_ITO["black"], "cohesion (hindcast)")
+        _band(cohesion, x.loc[paths.columns], paths, style.OKABE_ITO["black"], "cohesion (hindcast)")
         cohesion.plot(
             [observed_at],
             [obs.observed("cohesion_2025_calibration")],
@@ -142,5 +144,5 @@ def hindcast_figure(dataset: Dataset, *, width: float = plotting.TWO_COLUMN) -> 
         )
         cohesion.set_ylabel("cohesion")
         cohesion.legend(loc="upper left", fontsize=7)
-        plotting._date_axis(cohesion)
+        style.date_axis(cohesion)
     return fig

@@ -21,20 +21,21 @@ looking at any particular run; a pattern the model misses is reported as missed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from sim.experiment.dataset import Dataset
 from sim.experiment.storage import write_parquet
-from sim.publish import plotting, tables
+from sim.publish import style, tables
 from sim.validation.checks import checks_frame, validation_checks, validation_table
 from sim.validation.figure import hindcast_figure
 
 
-def hindcast_report(dataset: Dataset, out: Path) -> list[Path]:
+def hindcast_report(dataset: Dataset, out: Path, events: Sequence[tuple[str, str]] = ()) -> list[Path]:
     """Write the hindcast figure and the modelled-versus-observed table; return their paths."""
     out = Path(out)
     checks = validation_checks(dataset)
-    written = list(plotting.save_figure(hindcast_figure(dataset), out / "hindcast"))
+    written = list(style.save_figure(hindcast_figure(dataset, events), out / "hindcast"))
     write_parquet(checks_frame(checks), out / "hindcast_validation.parquet")
     written += list(
         tables.write_table(

@@ -211,6 +211,6 @@ def test_a_cancelled_task_fails_the_sweep_and_a_rerun_computes_only_its_chunk(sl
     assert len(manifests(sweep)) == CHUNKS
 
     # the reference on this machine, with joblib's two workers to save time (the basic and
-    # joblib launchers give identical numbers: tests/experiments/test_sweeps.py)
+    # joblib launchers give identical numbers: tests/experiment/test_sweeps.py)
     run_sweep(env, reference, args, "joblib")
     pd.testing.assert_frame_equal(combined(sweep), combined(reference))

@@ -19,7 +19,9 @@ from scipy import stats
 from sim.common.calendar import parse_month
 from sim.experiment.configuration import load_scenario
 from sim.model.calibration import data_directory
-from tests.experiments.conftest import run_entry
+from tests.experiment.conftest import run_entry
+
+pytestmark = pytest.mark.slow
 
 R = 60
 SEED = 2021

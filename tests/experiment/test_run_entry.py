@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from sim.experiment.storage import RunDirectory
-from tests.experiments.conftest import run_entry
+from tests.experiment.conftest import run_entry
 from tests.helpers import simulate
 
 
@@ -93,3 +93,47 @@ def test_bad_overrides_fail_fast_naming_the_key(override, expected, tmp_path):
     assert result.returncode != 0
     assert expected in result.stdout + result.stderr
     assert not (tmp_path / "summary.parquet").exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        (
+            ["strategy=pyongyang_deal", "strategy.levers.0.kind=bribes"],
+            "Invalid value 'bribes', expected one of [deal, sanctions, secondary_sanctions",
+        ),
+        (["scenario.crn=sometimes"], "Invalid value 'sometimes', expected one of [scenario, configuration]"),
+        (["experiment.analysis=tea_leaves"], "Invalid value 'tea_leaves', expected one of [single,"),
+        (["experiment.outcome=nope"], "Invalid value 'nope', expected one of [cohesion,"),
+        (
+            ["experiment=compare_strategies", "experiment.reference=nope"],
+            "experiment.reference: 'nope' is not among the strategies this experiment runs",
+        ),
+    ],
+)
+def test_a_wrong_kind_or_reference_is_refused_before_anything_runs(overrides, expected, tmp_path):
+    result = run_entry("run.py", *overrides, f"hydra.run.dir={tmp_path}", check=False, timeout=120)
+    assert result.returncode != 0
+    assert expected in result.stdout + result.stderr
+    assert not (tmp_path / "summary.parquet").exists()
+
+
+def test_the_configured_outcome_and_reference_shape_the_report(tmp_path):
+    run_entry(
+        "run.py",
+        "experiment=compare_strategies",
+        "experiment.strategies=[status_quo,moscow_deal]",
+        "experiment.reference=moscow_deal",
+        "experiment.outcome=aligned",
+        "replicates=20",
+        "horizon=12",
+        "record_ties=false",
+        f"hydra.run.dir={tmp_path}",
+    )
+    figures = tmp_path / "figures"
+    assert (figures / "final_aligned.pdf").is_file() and (figures / "aligned_over_time.pdf").is_file()
+    assert not (figures / "final_cohesion.pdf").exists()
+    ranking_text = (figures / "ranking.md").read_text()
+    assert "Aligned [95% CI]" in ranking_text and "Δ vs moscow deal" in ranking_text
+    reference_row = next(line for line in ranking_text.splitlines() if "| moscow deal |" in line)
+    assert "ref." in reference_row
