@@ -168,6 +168,17 @@ class AppPage:
     def image_digests(self) -> list[str]:
         return self.page.evaluate(DIGESTS_JS)
 
+    def wait_for_new_images(self, old: list[str], views: tuple[int, ...] = (0, 1, 2, 3)) -> list[str]:
+        """The views' image digests once those of ``views`` all differ from ``old`` (images
+        arrive a moment after the captions), or as they are after 30 s."""
+        deadline = time.monotonic() + 30.0
+        while True:
+            digests = self.image_digests()
+            changed = len(digests) == len(old) and all(digests[i] != old[i] for i in views)
+            if changed or time.monotonic() > deadline:
+                return digests
+            self.page.wait_for_timeout(200)
+
     def choose(self, label: str, option: str) -> None:
         """Pick ``option`` in the drop-down list labelled ``label``."""
         self.page.locator(".v-select").filter(has=self.page.get_by_text(label, exact=True)).click()

@@ -31,26 +31,31 @@ def test_strategy_steps_and_views_follow(app_page: AppPage, app: AppServer) -> N
     page.choose("Strategy", STRATEGY)
     page.button("Reset")
     page.page.get_by_text(re.compile(r"^moscow deal, .*month 0 of")).wait_for(timeout=60_000)
+    images_reset = page.wait_for_new_images(images_before)
     for _ in range(6):
         page.step()
     after = page.captions()
-    images_after = page.image_digests()
+    images_after = page.wait_for_new_images(images_reset)
 
     assert after["bloc"].startswith("moscow deal, 2025-07, month 6 of 48"), after["bloc"]
     deal, status_quo = alignment_of(after["states"], "RUS")
     assert status_quo - deal >= 0.05, f"a Moscow deal should loosen Russia within 6 months: {after['states']}"
     assert numbers(after["network"]) != numbers(before["network"]), "the tie network did not move"
     assert numbers(after["cost"])[0] > 0, after["cost"]
-    changed = [a != b for a, b in zip(images_before, images_after, strict=True)]
-    assert all(changed), f"views whose image did not change (bloc, states, network, cost): {changed}"
+    changed = [a != b for a, b in zip(images_reset, images_after, strict=True)]
+    assert all(changed), (
+        f"views whose image did not follow the steps (bloc, states, network, cost): {changed}"
+    )
 
     page.choose("Layer", "military")
     military = page.page.get_by_text(re.compile(r"^Tie strength \(military\)"))
     military.wait_for(timeout=30_000)
     assert numbers(military.inner_text()) != numbers(after["network"]), "the layer selector changed nothing"
+    images_military = page.wait_for_new_images(images_after, views=(2,))
+    assert images_military[2] != images_after[2], "the network image did not follow the layer"
 
     page.button("▶")
-    page.page.get_by_text(re.compile(r"month (2[4-9]|[34]\d) of 48: members aligned")).wait_for(
+    page.page.get_by_text(re.compile(r"month (1[6-9]|[2-4]\d) of 48: members aligned")).wait_for(
         timeout=60_000
     )
     page.button("❚❚")
