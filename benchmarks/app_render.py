@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import statistics
 import sys
 import time
@@ -59,6 +60,12 @@ def server_side(worlds: int, steps: int) -> None:
         print(f"R={worlds:>5}  {name:<11} median {median:7.1f} ms  max {worst:7.1f} ms")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def in_browser(steps: int) -> None:
     """Click-to-redraw time at R = 1,000, in Chromium against ``solara run app.py``."""
     from playwright.sync_api import sync_playwright
@@ -79,15 +86,19 @@ def in_browser(steps: int) -> None:
         page.button("Reset")
         page.page.get_by_text("1000 worlds", exact=False).wait_for(timeout=60_000)
         waits = []
+        server_cpu = cpu_seconds(server.process.pid)
         for _ in range(steps):
             start = time.perf_counter()
             page.step()
             waits.append(time.perf_counter() - start)
+        server_cpu = (cpu_seconds(server.process.pid) - server_cpu) / steps
         browser.close()
     median, worst = statistics.median(waits) * 1000, max(waits) * 1000
     print(
         f"R= 1000  browser     median {median:7.1f} ms  max {worst:7.1f} ms  (click on Step to redrawn page)"
     )
+    print(f"R= 1000  server CPU  mean   {server_cpu * 1000:7.1f} ms  (the app's process, per step)")
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if page.errors:
         print("browser console errors:", *page.errors, sep="\n  ")
 
