@@ -43,21 +43,18 @@ layer_choice = solara.reactive(ALL_LAYERS)  # one per browser session, kept acro
 # ----------------------------------------------------------------- the model behind the page
 
 
-def adjusted_strategy(name: str, intensity: dict[str, float], delay: dict[str, int]) -> StrategyConfig:
+def adjusted_strategy(name: str, intensity: dict[str, float], shift: dict[str, int]) -> StrategyConfig:
     """The named strategy with each lever group's intensities scaled (capped at 1) and its
-    months moved later; scale 1 and delay 0 leave the strategy file as it is."""
+    months shifted (a start no earlier than month 0, an end after the start); scale 1 and
+    shift 0 leave the strategy file as it is."""
     strategy = load_strategy(name)
     levers = []
     for lever in strategy.levers:
         group = next(g for g, kinds in LEVER_GROUPS.items() if lever.kind in kinds)
-        levers.append(
-            dataclasses.replace(
-                lever,
-                intensity=min(1.0, lever.intensity * intensity[group]),
-                start=lever.start + delay[group],
-                end=None if lever.end is None else lever.end + delay[group],
-            )
-        )
+        start = max(0, lever.start + shift[group])
+        end = None if lever.end is None else max(start + 1, lever.end + shift[group])
+        scaled = min(1.0, lever.intensity * intensity[group])
+        levers.append(dataclasses.replace(lever, intensity=scaled, start=start, end=end))
     return dataclasses.replace(strategy, levers=levers)
 
 
@@ -72,6 +69,14 @@ def parse_seed(text: object) -> int:
     return seed
 
 
+def checked_seed(text: object) -> tuple[int, str | None]:
+    """The seed, or the default seed and the reason the field was refused."""
+    try:
+        return parse_seed(text), None
+    except ConfigError as error:
+        return SEED, f"{error}; correct it and press Reset"
+
+
 class Explorer(BlocModel):
     """The chosen strategy (this model) and ``status_quo`` (``self.reference``) on the
     same R worlds, stepped together; the keyword arguments are the page's controls."""
@@ -81,11 +86,11 @@ class Explorer(BlocModel):
         scenario: str = SCENARIO,
         strategy: str = STRATEGY,
         deal_intensity: float = 1.0,
-        deal_delay: int = 0,
+        deal_shift: int = 0,
         pressure_intensity: float = 1.0,
-        pressure_delay: int = 0,
+        pressure_shift: int = 0,
         alliance_intensity: float = 1.0,
-        alliance_delay: int = 0,
+        alliance_shift: int = 0,
         budget: float = load_scenario(SCENARIO).us.budget,
         credibility: float = load_scenario(SCENARIO).us.credibility,
         deal_value: float = ModelParameters().deal_value,
@@ -93,26 +98,30 @@ class Explorer(BlocModel):
         worlds: int = 200,
         seed: int | str = SEED,
     ) -> None:
+        seed, self.refused = checked_seed(seed)
         world = load_scenario(scenario)
         us = dataclasses.replace(world.us, budget=budget, credibility=credibility)
         intensity = {"deal": deal_intensity, "pressure": pressure_intensity, "alliance": alliance_intensity}
-        delay = {"deal": deal_delay, "pressure": pressure_delay, "alliance": alliance_delay}
+        shift = {"deal": deal_shift, "pressure": pressure_shift, "alliance": alliance_shift}
         config = RunConfig(
             scenario=dataclasses.replace(world, us=us),
-            strategy=adjusted_strategy(strategy, intensity, delay),
+            strategy=adjusted_strategy(strategy, intensity, shift),
             model=dataclasses.replace(ModelParameters(), deal_value=deal_value, rationality=rationality),
             replicates=int(worlds),
             horizon=HORIZON,
-            seed=parse_seed(seed),
+            seed=seed,
         )
         super().__init__(config)
         self.strategy_name = strategy
         self.colors = strategy_colors([strategy, REFERENCE])
         self.reference = BlocModel(dataclasses.replace(config, strategy=load_strategy(REFERENCE)))
         self.cost = [self.us.cumulative_cost.copy()]
+        self.running = self.refused is None  # a refused control builds worlds that never run
 
     def step(self) -> None:
         """One month in both sets of worlds."""
+        if self.refused:
+            return
         super().step()
         self.reference.step()
         self.cost.append(self.us.cumulative_cost.copy())
@@ -122,11 +131,11 @@ MODEL_PARAMS = {
     "scenario": {"type": "Select", "value": SCENARIO, "values": available("scenario"), "label": "Scenario"},
     "strategy": {"type": "Select", "value": STRATEGY, "values": available_strategies(), "label": "Strategy"},
     "deal_intensity": Slider("Deal and ceasefire intensity (x file)", 1.0, 0.0, 2.0, 0.1),
-    "deal_delay": Slider("Deal and ceasefire start delay (months)", 0, 0, 36, 1),
+    "deal_shift": Slider("Deal and ceasefire start shift (months)", 0, -24, 36, 1),
     "pressure_intensity": Slider("Sanctions and trade intensity (x file)", 1.0, 0.0, 2.0, 0.1),
-    "pressure_delay": Slider("Sanctions and trade start delay (months)", 0, 0, 36, 1),
+    "pressure_shift": Slider("Sanctions and trade start shift (months)", 0, -24, 36, 1),
     "alliance_intensity": Slider("Alliance intensity (x file)", 1.0, 0.0, 2.0, 0.1),
-    "alliance_delay": Slider("Alliance start delay (months)", 0, 0, 36, 1),
+    "alliance_shift": Slider("Alliance start shift (months)", 0, -24, 36, 1),
     "budget": Slider("US budget per month", load_scenario(SCENARIO).us.budget, 0.0, 5.0, 0.1),
     "credibility": Slider("US credibility", load_scenario(SCENARIO).us.credibility, 0.0, 1.0, 0.05),
     "deal_value": Slider("Deal value g", ModelParameters().deal_value, 0.0, 3.0, 0.1),
@@ -150,6 +159,8 @@ def show(fig: Figure, model: Explorer, *more: object) -> solara.Element:
 
 
 def BlocOverTime(model: Explorer) -> solara.Element:
+    if model.refused:
+        return solara.Error(model.refused)
     aligned = [bloc_series(run, "aligned")[-1].mean() for _, run in both(model)]
     intact = [bloc_series(run, "intact")[-1].mean() for _, run in both(model)]
     text = (
@@ -159,7 +170,9 @@ def BlocOverTime(model: Explorer) -> solara.Element:
     return solara.Column([caption(text), show(view(model, "bloc").draw(model), model)], gap="0px")
 
 
-def StateAlignment(model: Explorer) -> solara.Element:
+def StateAlignment(model: Explorer) -> solara.Element | None:
+    if model.refused:
+        return None
     means = {name: run.world.alignment.mean(axis=0) for name, run in both(model)}
     parts = [
         f"{code} {means[model.strategy_name][i]:.2f} ({means[REFERENCE][i]:.2f})"
@@ -169,7 +182,9 @@ def StateAlignment(model: Explorer) -> solara.Element:
     return solara.Column([caption(text), show(view(model, "states").draw(model), model)], gap="0px")
 
 
-def TieNetwork(model: Explorer) -> solara.Element:
+def TieNetwork(model: Explorer) -> solara.Element | None:
+    if model.refused:
+        return None
     layer = layer_choice.value
     strength, codes = tie_strength(model, layer), model.states
     dyads = ", ".join(
@@ -184,7 +199,9 @@ def TieNetwork(model: Explorer) -> solara.Element:
     )
 
 
-def USCost(model: Explorer) -> solara.Element:
+def USCost(model: Explorer) -> solara.Element | None:
+    if model.refused:
+        return None
     mean, low, high = (float(values[-1]) for values in spread(np.stack(model.cost)))
     budget = model.config.scenario.us.budget
     text = (
@@ -201,7 +218,7 @@ def USCost(model: Explorer) -> solara.Element:
 
 
 def lever_table(model: Explorer) -> solara.Element:
-    """The levers in force as the model compiled them (after the page's scales and delays)."""
+    """The levers in force as the model compiled them (after the page's scales and shifts)."""
     if not model.us.levers:
         return caption("No levers: the US adds nothing to the sanctions in place.")
     header = ("lever", "target", "intensity", "months", "condition", "cost a month")
