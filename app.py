@@ -14,7 +14,6 @@ import html
 
 import numpy as np
 import solara
-from matplotlib.figure import Figure
 from mesa.visualization import Slider, SolaraViz
 
 from app_figures import ALL_LAYERS, bloc_series, both, now, spread, tie_strength, view
@@ -152,10 +151,8 @@ def caption(text: str) -> solara.Element:
     return solara.Text(text, style="font-size: 13px; line-height: 1.3")
 
 
-def show(fig: Figure, model: Explorer, *more: object) -> solara.Element:
-    """The figure as an image, drawn again whenever the model, its month or ``more`` change
-    (the figure object stays the same, so Solara cannot tell by itself)."""
-    return solara.FigureMatplotlib(fig, dependencies=[model, model.month, *more], format="png", dpi=100)
+def show(png: bytes) -> solara.Element:
+    return solara.Image(png, format="png")
 
 
 def BlocOverTime(model: Explorer) -> solara.Element:
@@ -167,7 +164,7 @@ def BlocOverTime(model: Explorer) -> solara.Element:
         f"{pretty(model.strategy_name)}, {now(model)}: members aligned {aligned[0]:.2f} "
         f"(status quo {aligned[1]:.2f}), P(intact) {intact[0]:.2f} (status quo {intact[1]:.2f})"
     )
-    return solara.Column([caption(text), show(view(model, "bloc").draw(model), model)], gap="0px")
+    return solara.Column([caption(text), show(view(model, "bloc").draw(model))], gap="0px")
 
 
 def StateAlignment(model: Explorer) -> solara.Element | None:
@@ -179,7 +176,7 @@ def StateAlignment(model: Explorer) -> solara.Element | None:
         for i, code in enumerate(model.states)
     ]
     text = f"Mean alignment, {now(model)} (status quo in brackets): " + ", ".join(parts)
-    return solara.Column([caption(text), show(view(model, "states").draw(model), model)], gap="0px")
+    return solara.Column([caption(text), show(view(model, "states").draw(model))], gap="0px")
 
 
 def TieNetwork(model: Explorer) -> solara.Element | None:
@@ -195,7 +192,7 @@ def TieNetwork(model: Explorer) -> solara.Element | None:
     selector = solara.Select(label="Layer", value=layer_choice, values=[ALL_LAYERS, *LAYERS], dense=True)
     text = f"Tie strength ({layer}), {pretty(model.strategy_name)}, {now(model)}: {dyads}"
     return solara.Column(
-        [selector, caption(text), show(view(model, "network").draw(model, layer), model, layer)], gap="0px"
+        [selector, caption(text), show(view(model, "network").draw(model, layer))], gap="0px"
     )
 
 
@@ -210,7 +207,7 @@ def USCost(model: Explorer) -> solara.Element | None:
     )
     views = [
         caption(text),
-        show(view(model, "cost").draw(model), model),
+        show(view(model, "cost").draw(model)),
         lever_table(model),
         caption(settings(model)),
     ]

@@ -7,13 +7,19 @@ alignment, the US agent's cumulative cost) and compute only the bands across wor
 
 from __future__ import annotations
 
+import io
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import networkx as nx
 import numpy as np
+import PIL.Image
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
@@ -28,7 +34,7 @@ if TYPE_CHECKING:
     from app import Explorer
 
 WORLD_BAND = (5.0, 95.0)  # percentiles: the central 90% of worlds
-WIDTH, HEIGHT = 5.6, 3.3  # inches at 100 dpi: one view is half a laptop screen wide
+WIDTH, HEIGHT, DPI = 5.6, 3.3, 100  # one view is half a laptop screen wide
 ALL_LAYERS = "all layers"
 
 
@@ -88,12 +94,28 @@ def validated_style() -> dict[str, object]:
 STYLE = {**validated_style(), "axes.titley": 1.0}
 
 
+@contextmanager
+def page_style() -> Iterator[None]:
+    """The project style while a figure is built. Not ``mpl.style.context``: its restore
+    bypasses Solara's per-session rcParams, so the style would stay in the session and,
+    with ``savefig.bbox: tight``, make every image of the page cost two draws."""
+    saved = {key: mpl.rcParams[key] for key in STYLE}
+    try:
+        for key, value in STYLE.items():
+            mpl.rcParams[key] = value
+        yield
+    finally:
+        for key, value in saved.items():
+            mpl.rcParams[key] = value
+
+
 class Band:
     """A mean line over months with a shaded band, redrawn in place."""
 
     def __init__(self, ax: Axes, color: str, label: str) -> None:
         (self.line,) = ax.plot([], [], color=color, label=label)
         self.fill = ax.fill_between([0], [0], [0], color=color, alpha=0.2, lw=0)
+        self.artists = (self.fill, self.line)
 
     def update(self, series: tuple[np.ndarray, ...]) -> None:
         mean, low, high = series
@@ -103,20 +125,36 @@ class Band:
 
 
 class View:
-    """One figure of the page, laid out once and then updated in place every month:
-    building and laying out a figure anew would take most of the time of a step."""
+    """One figure of the page, built, laid out and drawn once; every month only the
+    artists that move (``self.moving``) are drawn again on the still background (axes,
+    ticks, labels, legends), which is most of the drawing."""
 
     height = HEIGHT
 
     def __init__(self, model: Explorer) -> None:
-        with mpl.style.context(STYLE):
-            self.fig = Figure(figsize=(WIDTH, self.height))
+        self.moving: list[Artist] = []
+        with page_style():
+            self.fig = Figure(figsize=(WIDTH, self.height), dpi=DPI)
             self.build(model)
-            self.fig.draw_without_rendering()  # the constrained layout, once
+            for artist in self.moving:  # after the legends, which copy their handles
+                artist.set_animated(True)
+            self.canvas = FigureCanvasAgg(self.fig)
+            self.canvas.draw()  # the constrained layout and everything that stays, once
         self.fig.set_layout_engine("none")
+        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
 
     def build(self, model: Explorer) -> None:
         raise NotImplementedError
+
+    def png(self) -> bytes:
+        """The moving artists drawn on the background, as a PNG image."""
+        self.canvas.restore_region(self.background)
+        for artist in self.moving:
+            self.fig.draw_artist(artist)
+        pixels = PIL.Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba())
+        image = io.BytesIO()
+        pixels.save(image, format="png", compress_level=1)  # fast; the page is served locally
+        return image.getvalue()
 
 
 class BlocView(View):
@@ -128,6 +166,7 @@ class BlocView(View):
             name: [Band(axes[row, col], model.colors[name], pretty(name)) for row in (0, 1)]
             for col, (name, _) in enumerate(both(model))
         }
+        self.moving += [artist for bands in self.bands.values() for band in bands for artist in band.artists]
         self.intact = {name: [] for name, _ in both(model)}  # Wilson intervals of past months
         for col, (name, _) in enumerate(both(model)):
             axes[0, col].set_title(pretty(name) + (" (same worlds)" if name == REFERENCE else ""))
@@ -137,12 +176,12 @@ class BlocView(View):
         )
         axes[1, 0].set(ylabel="P(intact)", ylim=(-0.02, 1.02))
 
-    def draw(self, model: Explorer) -> Figure:
+    def draw(self, model: Explorer) -> bytes:
         for name, run in both(model):
             aligned, intact = self.bands[name]
             aligned.update(spread(bloc_series(run, "aligned")))
             intact.update(intact_share(run, self.intact[name]))
-        return self.fig
+        return self.png()
 
 
 class AlignmentView(View):
@@ -155,6 +194,7 @@ class AlignmentView(View):
         self.bands = {
             name: [Band(ax, model.colors[name], pretty(name)) for ax in axes[:n]] for name, _ in both(model)
         }
+        self.moving += [artist for bands in self.bands.values() for band in bands for artist in band.artists]
         for ax, code in zip(axes, model.states, strict=False):
             ax.axhline(model.params.aligned_threshold, color="#777777", lw=0.6, ls="--")
             ax.set(title=code, ylim=(0, 1), xlim=(0, model.horizon))
@@ -163,12 +203,12 @@ class AlignmentView(View):
         handles, labels = axes[0].get_legend_handles_labels()
         self.fig.legend(handles, labels, loc="outside lower center", ncols=2)
 
-    def draw(self, model: Explorer) -> Figure:
+    def draw(self, model: Explorer) -> bytes:
         for name, run in both(model):
             alignment = state_series(run, "alignment")
             for index, band in enumerate(self.bands[name]):
                 band.update(spread(alignment[:, :, index]))
-        return self.fig
+        return self.png()
 
 
 class NetworkView(View):
@@ -193,6 +233,7 @@ class NetworkView(View):
             )
             labels = [ax.text(*layout[code], code, ha="center", va="center", fontsize=7) for code in codes]
             self.drawn[name] = (edges, nodes, labels)
+            self.moving += [edges, nodes, *labels]
             ax.set_title(pretty(name))
             ax.set_axis_off()
             ax.margins(0.2)
@@ -200,7 +241,7 @@ class NetworkView(View):
         mappable = mpl.cm.ScalarMappable(norm=self.norm, cmap=SEQUENTIAL_CMAP)
         self.fig.colorbar(mappable, ax=self.fig.axes, label="mean alignment", shrink=0.8)
 
-    def draw(self, model: Explorer, layer: str) -> Figure:
+    def draw(self, model: Explorer, layer: str) -> bytes:
         index = {code: i for i, code in enumerate(model.states)}
         for name, run in both(model):
             edges, nodes, labels = self.drawn[name]
@@ -210,7 +251,7 @@ class NetworkView(View):
             nodes.set_facecolor(mpl.colormaps[SEQUENTIAL_CMAP](self.norm(alignment)))
             for label, value in zip(labels, alignment, strict=True):
                 label.set_color("white" if value < 0.5 else "black")  # readable at both ends of cividis
-        return self.fig
+        return self.png()
 
 
 class CostView(View):
@@ -221,6 +262,7 @@ class CostView(View):
     def build(self, model: Explorer) -> None:
         ax = self.fig.subplots()
         self.band = Band(ax, model.colors[model.strategy_name], pretty(model.strategy_name))
+        self.moving += self.band.artists
         limit = model.config.scenario.us.budget * model.horizon
         ax.plot([0, model.horizon], [0, limit], color="#777777", lw=0.6, ls="--", label="budget limit")
         ax.set(
@@ -231,9 +273,9 @@ class CostView(View):
         )
         ax.legend(loc="upper left")
 
-    def draw(self, model: Explorer) -> Figure:
+    def draw(self, model: Explorer) -> bytes:
         self.band.update(spread(np.stack(model.cost)))
-        return self.fig
+        return self.png()
 
 
 VIEWS = {"bloc": BlocView, "states": AlignmentView, "network": NetworkView, "cost": CostView}

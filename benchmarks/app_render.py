@@ -18,7 +18,6 @@ Usage: python benchmarks/app_render.py [--worlds 200 1000] [--steps 24] [--brows
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import statistics
 import sys
@@ -36,8 +35,7 @@ def draw(name: str, model: Explorer) -> float:
     """CPU seconds to update one view's figure and render it to PNG, as the page does each step."""
     start = time.process_time()
     figure = app_figures.view(model, name)
-    drawn = figure.draw(model, app_figures.ALL_LAYERS) if name == "network" else figure.draw(model)
-    drawn.savefig(io.BytesIO(), format="png", dpi=100)
+    figure.draw(model, app_figures.ALL_LAYERS) if name == "network" else figure.draw(model)
     return time.process_time() - start
 
 
@@ -60,10 +58,36 @@ def server_side(worlds: int, steps: int) -> None:
         print(f"R={worlds:>5}  {name:<11} median {median:7.1f} ms  max {worst:7.1f} ms")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time a process has used so far (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def cpu_seconds(*pids: int) -> float:
+    """User plus system CPU time the processes have used so far (Linux)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = _stat(pid)
+        except FileNotFoundError:  # ended meanwhile
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def descendants(root: int) -> set[int]:
+    """Every process below ``root`` (Linux), to count the browser's processes."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(_stat(int(entry.name))[1])
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+    found, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
 
 
 def in_browser(steps: int) -> None:
@@ -86,18 +110,21 @@ def in_browser(steps: int) -> None:
         page.button("Reset")
         page.page.get_by_text("1000 worlds", exact=False).wait_for(timeout=60_000)
         waits = []
-        server_cpu = cpu_seconds(server.process.pid)
+        chromium = descendants(os.getpid()) - {server.process.pid} - descendants(server.process.pid)
+        server_cpu, browser_cpu = cpu_seconds(server.process.pid), cpu_seconds(*chromium)
         for _ in range(steps):
             start = time.perf_counter()
             page.step()
             waits.append(time.perf_counter() - start)
         server_cpu = (cpu_seconds(server.process.pid) - server_cpu) / steps
+        browser_cpu = (cpu_seconds(*chromium) - browser_cpu) / steps
         browser.close()
     median, worst = statistics.median(waits) * 1000, max(waits) * 1000
     print(
         f"R= 1000  browser     median {median:7.1f} ms  max {worst:7.1f} ms  (click on Step to redrawn page)"
     )
     print(f"R= 1000  server CPU  mean   {server_cpu * 1000:7.1f} ms  (the app's process, per step)")
+    print(f"R= 1000  browser CPU mean   {browser_cpu * 1000:7.1f} ms  (Chromium and its driver, per step)")
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if page.errors:
         print("browser console errors:", *page.errors, sep="\n  ")
