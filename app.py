@@ -36,7 +36,7 @@ LEVER_GROUPS = {
     "pressure": ("sanctions", "secondary_sanctions", "tariffs", "export_controls"),
     "alliance": ("alliances",),
 }
-layer_choice = solara.reactive(ALL_LAYERS)  # one per browser session, kept across Reset
+layer_choice = solara.reactive(ALL_LAYERS)  # one per open page, kept across Reset
 
 
 # ----------------------------------------------------------------- the model behind the page

@@ -83,8 +83,8 @@ def now(model: Explorer) -> str:
 
 
 def validated_style() -> dict[str, object]:
-    """The project's figure style as checked values. Under Solara each session has its own
-    rcParams, which keep what they are given unchecked, so the style file's text
+    """The project's figure style as checked values. Under Solara each open page has its
+    own rcParams, which keep what they are given unchecked, so the style file's text
     ('3.5, 2.4') must become values ([3.5, 2.4]) before it is applied."""
     raw = mpl.rc_params_from_file(STYLE_PATH, use_default_template=False)
     return {key: mpl.RcParams.validate[key](raw[key]) for key in raw}
@@ -97,7 +97,7 @@ STYLE = {**validated_style(), "axes.titley": 1.0}
 @contextmanager
 def page_style() -> Iterator[None]:
     """The project style while a figure is built. Not ``mpl.style.context``: its restore
-    bypasses Solara's per-session rcParams, so the style would stay in the session and,
+    bypasses Solara's per-page rcParams, so the style would stay with the page and,
     with ``savefig.bbox: tight``, make every image of the page cost two draws."""
     saved = {key: mpl.rcParams[key] for key in STYLE}
     try:

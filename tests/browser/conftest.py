@@ -1,6 +1,6 @@
 """Fixtures for tests that drive the app (app.py) in a real browser.
 
-Tests in this folder get the ``browser`` marker. The session installs what it needs and
+Tests in this folder get the ``browser`` marker. The test run installs what it needs and
 fails, never skips, when it cannot: Debian's Chromium (tests/browser/chromium_up.sh,
 apt-get as root) and the page's assets (scripts/solara_assets.sh, npm).
 """
