@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import mesa
 import numpy as np
-from scipy.special import expit, logit
+from scipy.special import expit
 
 from sim.common.vocabulary import LAYERS
 from sim.model.parameters import AdaptiveConfig, ModelParameters, USConfig
@@ -35,6 +35,7 @@ class Incentives:
     pressure: np.ndarray  # total coercion on each state (S7)
     value_change: np.ndarray  # (V - V0) / V0 (S2)
     graph: np.ndarray  # aggregated tie graph A, (R, n, n)
+    deal_keep: np.ndarray  # share of each layer's ties a deal leaves a dealing state, (R, L, n)
 
 
 class BlocState(mesa.Agent):
@@ -128,7 +129,7 @@ class BlocState(mesa.Agent):
             + incentives.fear[:, i]
         )
         noise = params.decision_noise * self.model.noise[:, self.model.month, i]
-        log_odds = logit(previous.start_alignment[:, i]) + params.rationality * net + noise
+        log_odds = self.model.start_log_odds[:, i] + params.rationality * net + noise
         current = previous.alignment[:, i]
         return current + params.alignment_rate * (expit(log_odds) - current)
 
@@ -151,13 +152,19 @@ class BlocState(mesa.Agent):
             a[:, i, None] * a / (previous.start_alignment[:, i, None] * previous.start_alignment)
         )
         target = previous.baseline_ties[:, :, i, :] * closeness[:, None, :]
-        target[:, TRADE_LAYERS, :] *= self._trade_need(previous, policy, incentives, params)[:, None, :]
+        need = self._trade_need(previous, policy, incentives, params)
+        for layer in TRADE_LAYERS:
+            target[:, layer, :] *= need
         target[:, MILITARY, :] += self._war_demand(previous, policy, params)
-        target *= self._deal_cuts(previous, policy)
-        target = np.clip(target, 0.0, 1.0)
+        keep = incentives.deal_keep
+        target *= keep[:, :, i, None] * keep
+        np.clip(target, 0.0, 1.0, out=target)
         target[:, :, i] = 0.0
         current = previous.ties[:, :, i, :]
-        return current + params.tie_rate * (target - current)
+        target -= current  # in place: current + rate * (target - current), without temporaries
+        target *= params.tie_rate
+        target += current
+        return target
 
     def _trade_need(
         self, previous: World, policy: Policy, incentives: Incentives, params: ModelParameters
@@ -184,13 +191,6 @@ class BlocState(mesa.Agent):
         change = effective_war - previous.start_war
         supply = self.model.calibration.arms_supply[i]
         return params.war_demand * change * supply * previous.trust[:, i, :]
-
-    def _deal_cuts(self, previous: World, policy: Policy) -> np.ndarray:
-        """A deal's named layers shrink as far as its target is dealing, (R, L, n)."""
-        i = self.index
-        dealing = 1.0 - previous.alignment
-        keep = 1.0 - policy.deal_cut * dealing[:, None, :]
-        return keep[:, :, i, None] * keep
 
 
 class UnitedStates(mesa.Agent):

@@ -11,20 +11,14 @@ from dataclasses import replace
 
 import mesa
 import numpy as np
+from scipy.special import logit
 
 from sim.common.calendar import parse_month
 from sim.common.errors import ConfigError
 from sim.model.agents import ECONOMIC, ENERGY, BlocState, Incentives, UnitedStates
 from sim.model.calibration import load_calibration
 from sim.model.events import RandomShocks, apply_event, compile_events
-from sim.model.metrics import (
-    aggregate_graph,
-    bloc_value,
-    measure,
-    measure_states,
-    partner_value,
-    symmetric_strength,
-)
+from sim.model.metrics import Relations, bloc_value, measure, measure_states
 from sim.model.parameters import CRN_MODES, ModelParameters, RunConfig, check_ranges
 from sim.model.records import Recorder
 from sim.model.seeding import draw_per_replicate, stable_hash
@@ -77,6 +71,7 @@ class BlocModel(mesa.Model):
             self.calibration, self.replicates, config.scenario.us.alliance_strength
         )
         self.previous = self.world
+        self.start_log_odds = logit(self.world.start_alignment)  # S8's anchor, fixed for the run
         identity = stream_identity(config)
         self.noise = draw_per_replicate(
             config.seed,
@@ -93,7 +88,8 @@ class BlocModel(mesa.Model):
             identity,
             self.replicate_ids,
         )
-        self.start_value = self._bloc_value(self.world)
+        self.relations = Relations.of(self.world, self.params)
+        self.start_value = self._bloc_value(self.world, self.relations)
         self.month = 0
         self.policy = Policy.zeros(self.replicates, len(self.states))
         self.defection_month = np.full((self.replicates, len(self.states)), -1)
@@ -116,6 +112,7 @@ class BlocModel(mesa.Model):
         """One month: shocks, the US policy, then every state decides from last month's world."""
         self._apply_shocks()
         self.previous = self.world.copy()
+        self.relations = Relations.of(self.previous, self.params)
         self.us.step()
         self._update_alliances()
         self.incentives = self._incentives()
@@ -143,17 +140,19 @@ class BlocModel(mesa.Model):
         target = previous.start_alliance + (1.0 - previous.start_alliance) * self.policy.alliances
         self.world.alliance = previous.alliance + self.params.tie_rate * (target - previous.alliance)
 
-    def _bloc_value(self, world: World) -> np.ndarray:
+    def _bloc_value(self, world: World, relations: Relations) -> np.ndarray:
         """S2: V_i = sum_j trust_ij P_ij (1 + kappa_s s_i c_j) + kappa_theta theta_i."""
         params = self.params
-        partners = bloc_value(world, params, self.calibration.capacity)
+        partners = bloc_value(world, params, self.calibration.capacity, relations)
         return partners + params.threat_cohesion * world.threat
 
     def _incentives(self) -> Incentives:
-        """S3-S6: offers, pressure, patron compensation and abandonment fear, from last month."""
-        previous, policy, params = self.previous, self.policy, self.params
+        """S3-S6 and S10's deal cuts: offers, pressure, patron compensation, abandonment fear
+        and the ties a deal asks its target to cut (a deal's named layers shrink as far as
+        its target is dealing), from last month."""
+        previous, policy, params, relations = self.previous, self.policy, self.params, self.relations
         alliance_effect = 1.0 + params.alliance_multiplier * previous.alliance
-        graph = aggregate_graph(previous.ties, params)
+        graph = relations.graph
         pull = params.deal_value * policy.deal * self.us.credibility * alliance_effect[:, None]
         pain = params.coercion_relief * self._coercion(previous, policy, alliance_effect)
         compensation = np.minimum(pull + pain, self._patron_support(previous))
@@ -165,8 +164,9 @@ class BlocModel(mesa.Model):
             compensation=compensation,
             fear=fear,
             pressure=np.minimum(1.0, policy.sanctions + policy.secondary + policy.trade),
-            value_change=self._bloc_value(previous) / self.start_value - 1.0,
+            value_change=self._bloc_value(previous, relations) / self.start_value - 1.0,
             graph=graph,
+            deal_keep=1.0 - policy.deal_cut * (1.0 - previous.alignment)[:, None, :],
         )
 
     def _coercion(self, previous: World, policy: Policy, alliance_effect: np.ndarray) -> np.ndarray:
@@ -174,7 +174,7 @@ class BlocModel(mesa.Model):
         params = self.params
         extra_sanctions = np.maximum(0.0, previous.sanctions - previous.baseline_sanctions)
         trade = params.trade_pain * self.calibration.us_exposure * policy.trade * alliance_effect[:, None]
-        strength = symmetric_strength(previous.ties)
+        strength = self.relations.strength
         busted = np.einsum("rij,rj->ri", strength[:, ENERGY] + strength[:, ECONOMIC], previous.sanctions)
         secondary = params.secondary_bite * policy.secondary * alliance_effect[:, None] * busted
         return extra_sanctions + trade + secondary
@@ -182,7 +182,7 @@ class BlocModel(mesa.Model):
     def _patron_support(self, previous: World) -> np.ndarray:
         """S5: kappa_p sum_j a_j trust_ij capacity_j P_ji / sum phi: what partners can offer i, (R, n)."""
         params = self.params
-        value_to_patron = np.swapaxes(partner_value(previous, params), -1, -2)
+        value_to_patron = np.swapaxes(self.relations.partner_value, -1, -2)
         normaliser = sum(params.layer_weights.values())
         willing = previous.alignment[:, None, :] * previous.trust * self.calibration.capacity
         n = len(self.states)
@@ -191,8 +191,9 @@ class BlocModel(mesa.Model):
 
     def _observe(self) -> None:
         """Measure this month, track defections and hand everything to the recorder."""
-        self.latest = measure(self.world, self.params)
-        self.latest_states = measure_states(self.world, self.params, self.calibration.capacity)
+        relations = Relations.of(self.world, self.params) if self.month > 0 else self.relations
+        self.latest = measure(self.world, self.params, relations)
+        self.latest_states = measure_states(self.world, self.params, self.calibration.capacity, relations)
         self.aligned_now = self.world.alignment >= self.params.aligned_threshold
         newly = (self.defection_month < 0) & ~self.aligned_now
         self.defection_month[newly] = self.month
