@@ -7,6 +7,7 @@ writes files or figures (that is :mod:`sim.experiment.storage` and :mod:`sim.pub
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -21,8 +22,13 @@ from sim.common.errors import ConfigError
 from sim.common.vocabulary import RUN_TABLES
 from sim.experiment.configuration import Config, load_strategy
 from sim.experiment.designs import POINT, design_chunk
+from sim.experiment.ensembles import read_draws
+from sim.experiment.memory import plan_memory
 from sim.model.bloc_model import BlocModel
 from sim.model.parameters import RunConfig, StrategyConfig
+from sim.model.worlds import Worlds
+
+log = logging.getLogger("sim")
 
 
 @dataclass
@@ -87,7 +93,7 @@ def configurations(
     config: Config, points: pd.DataFrame
 ) -> Iterator[tuple[StrategyConfig, dict[str, float], RunConfig]]:
     """Every (strategy, design point) of this job as a ready-to-run :class:`RunConfig`."""
-    base = RunConfig(**{f.name: getattr(config, f.name) for f in dataclasses.fields(RunConfig)})
+    base = run_config(config)
     for strategy in job_strategies(config):
         for row in points.to_dict("records"):
             point = {key: value for key, value in row.items() if key != POINT}
@@ -95,22 +101,80 @@ def configurations(
             yield strategy, {POINT: int(row[POINT]), **point}, run
 
 
+def run_config(config: Config) -> RunConfig:
+    """The model's part of a job's configuration."""
+    return RunConfig(**{f.name: getattr(config, f.name) for f in dataclasses.fields(RunConfig)})
+
+
+def job_worlds(config: Config, points: pd.DataFrame) -> Worlds:
+    """Every (design point, replicate) of the job's chunk, point by point."""
+    replicates = np.arange(config.first_replicate, config.first_replicate + config.replicates)
+    values = {name: points[name].to_numpy(dtype=float) for name in points.columns if name != POINT}
+    return Worlds.product(values, replicates, point_ids=points[POINT].to_numpy())
+
+
 def run_job(config: Config, progress: bool = True) -> JobTables:
-    """Run every configuration of the job and stack their tables."""
+    """Run the job's chunk: per strategy, its worlds in batches that fit the memory budget."""
     points, n_chunks = design_chunk(config.design)
+    worlds = job_worlds(config, points)
+    strategies = job_strategies(config)
+    plan = plan_memory(config, len(worlds), len(strategies))
+    log.info("%s", plan.describe())
+    draws = read_draws(config.scenario.uncertainty)
+    pieces: dict[str, list[pd.DataFrame]] = {name: [] for name in RUN_TABLES}
+    base = run_config(config)
+    batches = [(strategy, batch) for strategy in strategies for batch in worlds.batches(plan.batch_worlds)]
+    runs = {
+        strategy.name: with_point(dataclasses.replace(base, strategy=strategy), {}) for strategy in strategies
+    }
+    for strategy, batch in tqdm(batches, desc="batches", disable=not progress or len(batches) < 2):
+        model = BlocModel(runs[strategy.name], worlds=batch, draws=draws).run()
+        for table, columns in _tables(model, config).items():
+            index = model.recorder.world_index(table)
+            labels = {
+                "scenario": config.scenario.name,
+                "strategy": strategy.name,
+                POINT: batch.point[index],
+                **{name: column[index] for name, column in batch.values.items()},
+            }
+            pieces[table].append(_labelled(columns, labels))
+        # Mesa 3.3's Agent._ids holds every model ever built (mesa/mesa#3179): drop it, or
+        # each batch's records stay in memory until the job ends
+        Agent._ids.pop(model, None)
+    log.info("%s", plan.measured())
+    return _stack(pieces, n_chunks)
+
+
+def run_job_point_by_point(config: Config, progress: bool = True) -> JobTables:
+    """The reference path: one model per (strategy, design point), R replicates each.
+
+    :func:`run_job` gives the same tables bit for bit (a test checks it); this path is
+    kept to check and to measure it (``benchmarks/design_throughput.py``).
+    """
+    points, n_chunks = design_chunk(config.design)
+    draws = read_draws(config.scenario.uncertainty)
     pieces: dict[str, list[pd.DataFrame]] = {name: [] for name in RUN_TABLES}
     runs = list(configurations(config, points))
     for strategy, point, run in tqdm(runs, desc="configurations", disable=not progress or len(runs) < 2):
-        model = BlocModel(run, first_replicate=config.first_replicate).run()
+        model = BlocModel(run, first_replicate=config.first_replicate, draws=draws).run()
         labels = {"scenario": run.scenario.name, "strategy": strategy.name, **point}
-        pieces["summary"].append(_labelled(model.recorder.summary(), labels))
-        if config.record_timeseries:
-            pieces["timeseries"].append(_labelled(model.recorder.timeseries(), labels))
-        if config.record_ties:
-            pieces["ties"].append(_labelled(model.recorder.ties_table(), labels))
-        # Mesa 3.3's Agent._ids holds every model ever built (mesa/mesa#3179): drop it, or
-        # each configuration's records stay in memory until the job ends
+        for table, columns in _tables(model, config).items():
+            pieces[table].append(_labelled(columns, labels))
         Agent._ids.pop(model, None)
+    return _stack(pieces, n_chunks)
+
+
+def _tables(model: BlocModel, config: Config) -> dict[str, dict[str, np.ndarray]]:
+    """The tables the job keeps, as the model's columns."""
+    tables = {"summary": model.recorder.summary()}
+    if config.record_timeseries:
+        tables["timeseries"] = model.recorder.timeseries()
+    if config.record_ties:
+        tables["ties"] = model.recorder.ties_table()
+    return tables
+
+
+def _stack(pieces: dict[str, list[pd.DataFrame]], n_chunks: int) -> JobTables:
     stacked = {
         name: pd.concat(frames, ignore_index=True) if frames else None for name, frames in pieces.items()
     }
@@ -118,7 +182,10 @@ def run_job(config: Config, progress: bool = True) -> JobTables:
 
 
 def _labelled(columns: dict[str, np.ndarray], labels: dict[str, object]) -> pd.DataFrame:
-    """The model's columns as a table with the configuration's labels in front."""
+    """The model's columns as a table with the configuration's labels in front
+    (a label is one value for every row, or one per row)."""
     frame = pd.DataFrame(columns)
-    front = pd.DataFrame({key: [value] * len(frame) for key, value in labels.items()})
+    front = pd.DataFrame(
+        {key: value if np.ndim(value) else [value] * len(frame) for key, value in labels.items()}
+    )
     return pd.concat([front, frame], axis=1)

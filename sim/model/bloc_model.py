@@ -16,30 +16,29 @@ from scipy.special import logit
 from sim.common.calendar import parse_month
 from sim.common.errors import ConfigError
 from sim.model.agents import ECONOMIC, ENERGY, BlocState, Incentives, UnitedStates
-from sim.model.calibration import load_calibration
-from sim.model.events import RandomShocks, apply_event, compile_events
+from sim.model.ensembles import DRAW, DrawTable, ensemble_values
+from sim.model.events import RandomShocks, apply_event
 from sim.model.metrics import Relations, bloc_value, measure, measure_states
-from sim.model.parameters import CRN_MODES, ModelParameters, RunConfig, check_ranges
+from sim.model.parameters import ModelParameters, RunConfig, check_ranges
 from sim.model.records import Recorder
-from sim.model.seeding import draw_per_replicate, stable_hash
-from sim.model.strategies import Policy, compile_strategy
+from sim.model.resolution import resolve
+from sim.model.seeding import Streams
+from sim.model.strategies import Policy
 from sim.model.world import World
+from sim.model.worlds import Worlds, lift
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
 
-def stream_identity(config: RunConfig) -> str:
-    """Identity of the random streams: the scenario (common random numbers) or the whole configuration."""
-    if config.scenario.crn not in CRN_MODES:
-        raise ConfigError("scenario.crn", f"unknown mode '{config.scenario.crn}'", list(CRN_MODES))
-    if config.scenario.crn == "scenario":
-        return f"scenario:{config.scenario.name}"
-    world = (config.scenario, config.strategy, config.model)
-    return f"configuration:{stable_hash(repr(world))}"
-
-
 class BlocModel(mesa.Model):
-    """The bloc under a US strategy, for R replicate worlds at once."""
+    """The bloc under a US strategy, for many worlds at once.
+
+    By default the worlds are R replicates of one parameter point (``replicates``
+    starting at ``first_replicate``). Given ``worlds`` (a :class:`Worlds` table), every
+    world may carry its own parameter values: a design chunk then runs as one batch, each
+    world exactly as it would run alone. Under ``scenario.uncertainty`` each world also
+    draws its constants from the ensemble (``draws``: a table of draws read elsewhere).
+    """
 
     def __init__(
         self,
@@ -48,46 +47,40 @@ class BlocModel(mesa.Model):
         first_replicate: int = 0,
         replicates: int | None = None,
         seed: int | None = None,
+        worlds: Worlds | None = None,
+        draws: DrawTable | None = None,
     ) -> None:
         config = config or RunConfig()
-        config = replace(
-            config,
-            replicates=config.replicates if replicates is None else replicates,
-            seed=config.seed if seed is None else seed,
-        )
+        if worlds is not None and (replicates is not None or first_replicate):
+            raise ConfigError("worlds", "give either a table of worlds or first_replicate/replicates")
+        count = len(worlds) if worlds is not None else config.replicates if replicates is None else replicates
+        config = replace(config, replicates=count, seed=config.seed if seed is None else seed)
         check_ranges(config)
+        if worlds is None:
+            worlds = Worlds.replicates(first_replicate, count)
         super().__init__(seed=config.seed)
+        self.world_labels: dict[str, np.ndarray] = {}  # columns each world carries into the tables
+        if config.scenario.uncertainty.active:
+            draw, values = ensemble_values(config, worlds.replicate, draws)
+            worlds = worlds.with_values(values)
+            self.world_labels = {DRAW: draw, **values}
+        resolved = resolve(config, worlds)
         self.config = config
-        self.params: ModelParameters = config.model
-        self.replicate_ids = np.arange(first_replicate, first_replicate + config.replicates)
-        self.replicates = config.replicates
+        self.worlds = worlds
+        self.params: ModelParameters = resolved.params
+        self.replicate_ids = worlds.replicate
+        self.replicates = len(worlds)
         self.horizon = config.horizon
         self.start = parse_month("scenario.start", config.scenario.start)
-        self.calibration = load_calibration(config.scenario, config.model)
+        self.calibration = resolved.calibration
         self.states = self.calibration.states
-        levers = compile_strategy(config.strategy, self.states, config.model)
-        self.events = compile_events(config.scenario.events, self.states, self.start)
-        self.world = World.from_calibration(
-            self.calibration, self.replicates, config.scenario.us.alliance_strength
-        )
+        self.events = resolved.events
+        self.world = World.from_calibration(self.calibration, self.replicates, resolved.us.alliance_strength)
         self.previous = self.world
         self.start_log_odds = logit(self.world.start_alignment)  # S8's anchor, fixed for the run
-        identity = stream_identity(config)
-        self.noise = draw_per_replicate(
-            config.seed,
-            identity,
-            self.replicate_ids,
-            "decision_noise",
-            (self.horizon, len(self.states)),
-        )
-        self.shocks = RandomShocks.draw(
-            config.scenario.random_shocks,
-            self.states,
-            self.horizon,
-            config.seed,
-            identity,
-            self.replicate_ids,
-        )
+        streams = Streams(config.seed, resolved.identities, resolved.identity_of_world, worlds.replicate)
+        self.noise = streams.draw("decision_noise", (self.horizon, len(self.states)))
+        self.shocks = RandomShocks.draw(resolved.random_shocks, self.states, self.horizon, streams)
         self.relations = Relations.of(self.world, self.params)
         self.start_value = self._bloc_value(self.world, self.relations)
         self.month = 0
@@ -95,8 +88,12 @@ class BlocModel(mesa.Model):
         self.defection_month = np.full((self.replicates, len(self.states)), -1)
         for index, code in enumerate(self.states):
             BlocState(self, code, index)
-        self.us = UnitedStates(self, levers, config.scenario.us, config.strategy.adaptive, self.states)
+        self.us = UnitedStates(self, resolved.levers, resolved.us, resolved.adaptive, self.states)
         self.recorder = Recorder(self, record_ties=config.record_ties, ties_every=config.ties_every)
+        # Without a time series, ties or a lever conditioned on a metric, the metrics of
+        # months between the start and the horizon are read by nothing: skip them.
+        reads_metrics = any(lever.condition and lever.condition.metric for lever in self.us.levers)
+        self._measured_monthly = config.record_timeseries or config.record_ties or reads_metrics
         self._observe()
 
     @property
@@ -143,8 +140,8 @@ class BlocModel(mesa.Model):
     def _bloc_value(self, world: World, relations: Relations) -> np.ndarray:
         """S2: V_i = sum_j trust_ij P_ij (1 + kappa_s s_i c_j) + kappa_theta theta_i."""
         params = self.params
-        partners = bloc_value(world, params, self.calibration.capacity, relations)
-        return partners + params.threat_cohesion * world.threat
+        partners = bloc_value(world, params, relations)
+        return partners + lift(params.threat_cohesion, 2) * world.threat
 
     def _incentives(self) -> Incentives:
         """S3-S6 and S10's deal cuts: offers, pressure, patron compensation, abandonment fear
@@ -153,10 +150,10 @@ class BlocModel(mesa.Model):
         previous, policy, params, relations = self.previous, self.policy, self.params, self.relations
         alliance_effect = 1.0 + params.alliance_multiplier * previous.alliance
         graph = relations.graph
-        pull = params.deal_value * policy.deal * self.us.credibility * alliance_effect[:, None]
-        pain = params.coercion_relief * self._coercion(previous, policy, alliance_effect)
+        pull = lift(params.deal_value, 2) * policy.deal * self.us.credibility * alliance_effect[:, None]
+        pain = lift(params.coercion_relief, 2) * self._coercion(previous, policy, alliance_effect)
         compensation = np.minimum(pull + pain, self._patron_support(previous))
-        fear = params.abandonment_response * np.einsum("rij,rj->ri", graph, pull)
+        fear = lift(params.abandonment_response, 2) * np.einsum("rij,rj->ri", graph, pull)
         return Incentives(
             alliance_effect=alliance_effect,
             pull=pull,
@@ -173,10 +170,10 @@ class BlocModel(mesa.Model):
         """S4: sanctions above baseline, trade pressure and secondary-sanction costs, (R, n)."""
         params = self.params
         extra_sanctions = np.maximum(0.0, previous.sanctions - previous.baseline_sanctions)
-        trade = params.trade_pain * self.calibration.us_exposure * policy.trade * alliance_effect[:, None]
+        trade = lift(params.trade_pain, 2) * previous.us_exposure * policy.trade * alliance_effect[:, None]
         strength = self.relations.strength
         busted = np.einsum("rij,rj->ri", strength[:, ENERGY] + strength[:, ECONOMIC], previous.sanctions)
-        secondary = params.secondary_bite * policy.secondary * alliance_effect[:, None] * busted
+        secondary = lift(params.secondary_bite, 2) * policy.secondary * alliance_effect[:, None] * busted
         return extra_sanctions + trade + secondary
 
     def _patron_support(self, previous: World) -> np.ndarray:
@@ -184,17 +181,23 @@ class BlocModel(mesa.Model):
         params = self.params
         value_to_patron = np.swapaxes(self.relations.partner_value, -1, -2)
         normaliser = sum(params.layer_weights.values())
-        willing = previous.alignment[:, None, :] * previous.trust * self.calibration.capacity
+        willing = previous.alignment[:, None, :] * previous.trust * previous.capacity[:, None, :]
         n = len(self.states)
         willing = willing * (1.0 - np.eye(n))
-        return params.patron_compensation * np.einsum("rij,rij->ri", willing, value_to_patron) / normaliser
+        support = np.einsum("rij,rij->ri", willing, value_to_patron)
+        return lift(params.patron_compensation, 2) * support / lift(normaliser, 2)
 
     def _observe(self) -> None:
-        """Measure this month, track defections and hand everything to the recorder."""
-        relations = Relations.of(self.world, self.params) if self.month > 0 else self.relations
-        self.latest = measure(self.world, self.params, relations)
-        self.latest_states = measure_states(self.world, self.params, self.calibration.capacity, relations)
-        self.aligned_now = self.world.alignment >= self.params.aligned_threshold
+        """Track defections; measure the month when a time series, a lever or the summary reads it."""
+        self.aligned_now = self.world.alignment >= lift(self.params.aligned_threshold, 2)
         newly = (self.defection_month < 0) & ~self.aligned_now
         self.defection_month[newly] = self.month
+        if self.month == 0 or self.month >= self.horizon or self._measured_monthly:
+            self.measure_now()
+
+    def measure_now(self) -> None:
+        """Measure the current month and hand it to the recorder."""
+        relations = Relations.of(self.world, self.params) if self.month > 0 else self.relations
+        self.latest = measure(self.world, self.params, relations)
+        self.latest_states = measure_states(self.world, self.params, relations)
         self.recorder.record(self.month)

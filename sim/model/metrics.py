@@ -14,11 +14,20 @@ import numpy as np
 from sim.common.vocabulary import LAYERS
 from sim.model.parameters import ModelParameters
 from sim.model.world import World
+from sim.model.worlds import lift
 
 
 def layer_weights(model: ModelParameters) -> np.ndarray:
-    """phi_l in layer order."""
-    return np.array([model.layer_weights[layer] for layer in LAYERS])
+    """phi_l in layer order: (L,), or (W, L) when worlds weigh layers differently."""
+    weights = [model.layer_weights[layer] for layer in LAYERS]
+    if all(np.ndim(weight) == 0 for weight in weights):
+        return np.array(weights)
+    return np.stack(np.broadcast_arrays(*weights), axis=-1)
+
+
+def _weighted_layers(phi: np.ndarray, strength: np.ndarray) -> np.ndarray:
+    """sum_l phi_l S_l[i, j], (R, n, n), with common or per-world layer weights."""
+    return np.einsum("l,rlij->rij" if phi.ndim == 1 else "rl,rlij->rij", phi, strength)
 
 
 def symmetric_strength(ties: np.ndarray) -> np.ndarray:
@@ -44,7 +53,7 @@ def _transposed_order(layers: int, n: int) -> np.ndarray:
 def aggregate_graph(strength: np.ndarray, model: ModelParameters) -> np.ndarray:
     """A[i, j] = sum_l phi_l S_l[i, j] / sum_l phi_l: the undirected tie graph, (R, n, n)."""
     phi = layer_weights(model)
-    return np.einsum("l,rlij->rij", phi / phi.sum(), strength)
+    return _weighted_layers(phi / phi.sum(axis=-1, keepdims=True), strength)
 
 
 @dataclass(frozen=True)
@@ -99,7 +108,7 @@ def alignment_energy(
     """
     n = graph.shape[-1]
     pairs = n * (n - 1)
-    propensity = graph - model.affinity_threshold
+    propensity = graph - lift(model.affinity_threshold, 3)
     diagonal = np.arange(n)
     propensity[:, diagonal, diagonal] = 0.0
     current = (aligned[:, :, None] != aligned[:, None, :]).astype(float)
@@ -115,34 +124,34 @@ def partner_value(world: World, model: ModelParameters, strength: np.ndarray) ->
     """
     phi = layer_weights(model)
     energy = LAYERS.index("energy")
-    value = np.einsum("l,rlij->rij", phi, strength)
-    oil_bonus = model.oil_amplifier * world.oil[:, :, None] * phi[energy] * strength[:, energy]
+    value = _weighted_layers(phi, strength)
+    oil_bonus = (
+        lift(model.oil_amplifier, 3) * world.oil[:, :, None] * lift(phi[..., energy], 3) * strength[:, energy]
+    )
     return value + oil_bonus
 
 
-def bloc_value(
-    world: World, model: ModelParameters, capacity: np.ndarray, relations: Relations
-) -> np.ndarray:
+def bloc_value(world: World, model: ModelParameters, relations: Relations) -> np.ndarray:
     """sum_j trust_ij P_ij (1 + kappa_s s_i c_j): what the partners are worth to each state, (R, n).
 
     Sanctions raise a partner's worth in proportion to what it can absorb (its capacity
     c_j): a sanctioned state needs buyers and suppliers that can replace the West.
     """
-    scarcity = 1.0 + model.sanctions_dependence * world.sanctions[:, :, None] * capacity
+    scarcity = (
+        1.0 + lift(model.sanctions_dependence, 3) * world.sanctions[:, :, None] * world.capacity[:, None, :]
+    )
     weights = world.trust * _off_diagonal(world) * scarcity
     return np.einsum("rij,rij->ri", weights, relations.partner_value)
 
 
-def dependence(
-    world: World, model: ModelParameters, capacity: np.ndarray, relations: Relations
-) -> np.ndarray:
+def dependence(world: World, model: ModelParameters, relations: Relations) -> np.ndarray:
     """Share of a state's valued relations that lie inside the bloc, (R, n).
 
     Sanctions shrink outside options (1 - s_i), so a sanctioned state depends more on
     partners even before its ties change.
     """
-    inside = bloc_value(world, model, capacity, relations)
-    outside = model.outside_options * (1.0 - world.sanctions)
+    inside = bloc_value(world, model, relations)
+    outside = lift(model.outside_options, 2) * (1.0 - world.sanctions)
     return inside / (inside + outside)
 
 
@@ -156,11 +165,11 @@ def measure(world: World, model: ModelParameters, relations: Relations) -> dict[
     graph = relations.graph
     density = layer_density(world.ties)
     phi = layer_weights(model)
-    aligned = world.alignment >= model.aligned_threshold
+    aligned = world.alignment >= lift(model.aligned_threshold, 2)
     connectivity = algebraic_connectivity(graph)
     energy, frustration = alignment_energy(graph, aligned, model)
     out = {
-        "cohesion": (density * (phi / phi.sum())).sum(axis=1),
+        "cohesion": (density * (phi / phi.sum(axis=-1, keepdims=True))).sum(axis=1),
         **{f"density_{layer}": density[:, index] for index, layer in enumerate(LAYERS)},
         "connectivity": connectivity,
         "aligned": aligned.sum(axis=1).astype(float),
@@ -171,13 +180,11 @@ def measure(world: World, model: ModelParameters, relations: Relations) -> dict[
     return out
 
 
-def measure_states(
-    world: World, model: ModelParameters, capacity: np.ndarray, relations: Relations
-) -> dict[str, np.ndarray]:
+def measure_states(world: World, model: ModelParameters, relations: Relations) -> dict[str, np.ndarray]:
     """Per-state metrics of the current month, each (R, n)."""
     return {
         "alignment": world.alignment,
-        "dependence": dependence(world, model, capacity, relations),
+        "dependence": dependence(world, model, relations),
         "threat": world.threat,
         "sanctions": world.sanctions,
     }

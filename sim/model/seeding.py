@@ -18,10 +18,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-PURPOSES: dict[str, int] = {"decision_noise": 1, "shock_occurrence": 2, "shock_pair": 3}
+PURPOSES: dict[str, int] = {
+    "decision_noise": 1,
+    "shock_occurrence": 2,
+    "shock_pair": 3,
+    "parameter_draw": 4,
+}
 
 # Constants of numpy.random.SeedSequence (pool of four 32-bit words) and of PCG64.
 _POOL = 4
@@ -166,3 +172,28 @@ def _generate_state(pool: list[np.ndarray]) -> np.ndarray:
         ],
         axis=1,
     )
+
+
+@dataclass(frozen=True)
+class Streams:
+    """The random streams of a set of worlds: world ``w`` draws from replicate
+    ``replicates[w]``'s streams under identity ``identities[identity_of_world[w]]``.
+
+    Worlds that share an identity and a replicate (the same replicate at several design
+    points, under common random numbers) share their numbers, drawn once.
+    """
+
+    root_seed: int
+    identities: list[str]
+    identity_of_world: np.ndarray  # (W,)
+    replicates: np.ndarray  # (W,)
+
+    def draw(self, purpose: str, shape: tuple[int, ...], kind: str = "normal") -> np.ndarray:
+        """(W, *shape) numbers, each world's from its own replicate's stream."""
+        out = np.empty((len(self.replicates), *shape))
+        for k, identity in enumerate(self.identities):
+            rows = np.flatnonzero(self.identity_of_world == k)
+            unique, inverse = np.unique(self.replicates[rows], return_inverse=True)
+            drawn = draw_per_replicate(self.root_seed, identity, unique, purpose, shape, kind)
+            out[rows] = drawn[inverse.reshape(-1)]
+        return out
