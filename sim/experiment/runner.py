@@ -7,6 +7,7 @@ writes files or figures (that is :mod:`sim.experiment.storage` and :mod:`sim.pub
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from sim.experiment.designs import POINT, design_chunk
 from sim.experiment.ensembles import read_draws
 from sim.experiment.memory import plan_memory
 from sim.model.bloc_model import BlocModel
+from sim.model.ensembles import DrawTable
 from sim.model.parameters import RunConfig, StrategyConfig
 from sim.model.worlds import Worlds
 
@@ -123,26 +125,52 @@ def run_job(config: Config, progress: bool = True) -> JobTables:
     draws = read_draws(config.scenario.uncertainty)
     pieces: dict[str, list[pd.DataFrame]] = {name: [] for name in RUN_TABLES}
     base = run_config(config)
-    batches = [(strategy, batch) for strategy in strategies for batch in worlds.batches(plan.batch_worlds)]
-    runs = {
-        strategy.name: with_point(dataclasses.replace(base, strategy=strategy), {}) for strategy in strategies
-    }
-    for strategy, batch in tqdm(batches, desc="batches", disable=not progress or len(batches) < 2):
-        model = BlocModel(runs[strategy.name], worlds=batch, draws=draws).run()
-        for table, columns in _tables(model, config).items():
-            index = model.recorder.world_index(table)
-            labels = {
-                "scenario": config.scenario.name,
-                "strategy": strategy.name,
-                POINT: batch.point[index],
-                **{name: column[index] for name, column in batch.values.items()},
-            }
-            pieces[table].append(_labelled(columns, labels))
-        # Mesa 3.3's Agent._ids holds every model ever built (mesa/mesa#3179): drop it, or
-        # each batch's records stay in memory until the job ends
-        Agent._ids.pop(model, None)
+    batches = list(worlds.batches(plan.batch_worlds))
+    with tqdm(total=plan.batches, desc="batches", disable=not progress or plan.batches < 2) as bar:
+        for strategy in strategies:
+            run = with_point(dataclasses.replace(base, strategy=strategy), {})
+            tables = [_batch_tables(config, run, batch, draws, bar) for batch in batches]
+            for name in RUN_TABLES:
+                frames = [batch_tables[name] for batch_tables in tables if name in batch_tables]
+                pieces[name] += _point_by_point(frames, name, batches)
     log.info("%s", plan.measured())
     return _stack(pieces, n_chunks)
+
+
+def _batch_tables(
+    config: Config, run: RunConfig, batch: Worlds, draws: DrawTable | None, bar: tqdm
+) -> dict[str, pd.DataFrame]:
+    """The tables of one batch of worlds, with the job's labels in front."""
+    model = BlocModel(run, worlds=batch, draws=draws).run()
+    tables = {}
+    for table, columns in _tables(model, config).items():
+        index = model.recorder.world_index(table)
+        labels = {
+            "scenario": config.scenario.name,
+            "strategy": run.strategy.name,
+            POINT: batch.point[index],
+            **{name: column[index] for name, column in batch.values.items()},
+        }
+        tables[table] = _labelled(columns, labels)
+    # Mesa 3.3's Agent._ids holds every model ever built (mesa/mesa#3179): drop it, or
+    # each batch's records stay in memory until the job ends
+    Agent._ids.pop(model, None)
+    bar.update()
+    return tables
+
+
+def _point_by_point(frames: list[pd.DataFrame], name: str, batches: list[Worlds]) -> list[pd.DataFrame]:
+    """A point's rows month by month, as one model of the point lists them, also when the
+    point was too large for one batch (its replicates then ran in several)."""
+    if name == "summary" or not frames or not _splits_a_point(batches):
+        return frames
+    joined = pd.concat(frames, ignore_index=True)
+    return [joined.sort_values([POINT, "step"], kind="stable", ignore_index=True)]
+
+
+def _splits_a_point(batches: list[Worlds]) -> bool:
+    """True when some point's worlds are spread over more than one batch."""
+    return any(int(a.point[-1]) == int(b.point[0]) for a, b in itertools.pairwise(batches))
 
 
 def run_job_point_by_point(config: Config, progress: bool = True) -> JobTables:

@@ -89,10 +89,20 @@ class Worlds:
         )
 
     def batches(self, size: int) -> Iterator[Worlds]:
-        """Consecutive batches of at most ``size`` worlds (a memory budget)."""
+        """Consecutive batches of at most ``size`` worlds (a memory budget), made of whole
+        points where a point fits; a point larger than ``size`` is split on its own."""
         size = max(1, int(size))
-        for start in range(0, len(self), size):
-            yield self.take(slice(start, start + size))
+        start = end = 0
+        for block in self.blocks():
+            if block.stop - start > size and end > start:
+                yield self.take(slice(start, end))
+                start = end
+            while block.stop - start > size:
+                yield self.take(slice(start, start + size))
+                start += size
+            end = block.stop
+        if end > start:
+            yield self.take(slice(start, end))
 
     def with_values(self, values: Mapping[str, np.ndarray]) -> Worlds:
         """These worlds with more parameter columns (refusing a path they already vary)."""
