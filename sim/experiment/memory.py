@@ -61,14 +61,19 @@ class MemoryPlan:
 
     def describe(self) -> str:
         return (
-            f"{self.worlds * self.strategies:,} worlds ({self.strategies} strategies x {self.worlds:,}) "
-            f"in {self.batches} batches of at most {self.batch_worlds:,}; estimated peak memory "
+            f"{self.worlds * self.strategies:,} worlds ({_count(self.strategies, 'strateg', 'y', 'ies')} "
+            f"x {self.worlds:,}) in {_count(self.batches, 'batch', '', 'es')} of at most "
+            f"{self.batch_worlds:,}; estimated peak memory "
             f"{self.estimate_mb:,.0f} MB ({self.start_bytes / MB:,.0f} before the job, "
             f"{self.model_bytes / MB:,.0f} per batch, {self.tables_bytes / MB:,.0f} for the tables)"
         )
 
     def measured(self) -> str:
         return f"peak memory {peak_memory_mb():,.0f} MB (estimated {self.estimate_mb:,.0f} MB)"
+
+
+def _count(number: int, stem: str, one: str, many: str) -> str:
+    return f"{number:,} {stem}{one if number == 1 else many}"
 
 
 def plan_memory(config: Config, worlds: int, strategies: int) -> MemoryPlan:
