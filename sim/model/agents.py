@@ -17,7 +17,7 @@ from scipy.special import expit
 from sim.common.vocabulary import LAYERS
 from sim.model.parameters import AdaptiveConfig, ModelParameters, USConfig
 from sim.model.strategies import Lever, Policy
-from sim.model.world import World
+from sim.model.world import World, outgoing
 from sim.model.worlds import lift
 
 ENERGY, MILITARY, ECONOMIC = (LAYERS.index(name) for name in ("energy", "military", "economic"))
@@ -137,7 +137,9 @@ class BlocState(mesa.Agent):
     def _next_trust(self, previous: World, params: ModelParameters) -> np.ndarray:
         """S9: trust in a partner follows its baseline, lowered when the partner drifts away."""
         i = self.index
-        drift = 1.0 - np.minimum(1.0, previous.alignment / previous.start_alignment)
+        drift = self.model.this_month(
+            "drift", lambda: 1.0 - np.minimum(1.0, previous.alignment / previous.start_alignment)
+        )
         target = previous.baseline_trust[:, i, :] * (1.0 - lift(params.trust_sensitivity, 2) * drift)
         target[:, i] = 1.0
         current = previous.trust[:, i, :]
@@ -152,16 +154,19 @@ class BlocState(mesa.Agent):
         closeness = np.sqrt(
             a[:, i, None] * a / (previous.start_alignment[:, i, None] * previous.start_alignment)
         )
-        target = previous.baseline_ties[:, :, i, :] * closeness[:, None, :]
+        target = outgoing(previous.baseline_ties, i) * closeness[:, None, :]
         need = self._trade_need(previous, policy, incentives, params)
         for layer in TRADE_LAYERS:
             target[:, layer, :] *= need
         target[:, MILITARY, :] += self._war_demand(previous, policy, params)
         keep = incentives.deal_keep
-        target *= keep[:, :, i, None] * keep
+        for layer in self.model.this_month(
+            "cut layers", lambda: np.flatnonzero(policy.deal_cut.any(axis=(0, 2)))
+        ):
+            target[:, layer, :] *= keep[:, layer, i, None] * keep[:, layer, :]  # elsewhere keep is 1
         np.clip(target, 0.0, 1.0, out=target)
         target[:, :, i] = 0.0
-        current = previous.ties[:, :, i, :]
+        current = outgoing(previous.ties, i)
         target -= current  # in place: current + rate * (target - current), without temporaries
         target *= lift(params.tie_rate, 3)
         target += current
@@ -176,10 +181,14 @@ class BlocState(mesa.Agent):
         """
         i = self.index
         capacity = previous.capacity
-        rise = np.maximum(0.0, previous.sanctions - previous.start_sanctions)
+        rise = self.model.this_month(
+            "rise", lambda: np.maximum(0.0, previous.sanctions - previous.start_sanctions)
+        )
         busting = 1.0 + lift(params.sanctions_busting, 2) * (
             rise[:, i, None] * capacity + rise * capacity[:, i, None]
         )
+        if not self.model.this_month("secondary", lambda: policy.secondary.any()):
+            return busting  # no secondary sanctions anywhere: the factor below is exactly 1
         s = previous.sanctions
         exposure = policy.secondary[:, i, None] * s + policy.secondary * s[:, i, None]
         secondary = 1.0 - np.minimum(
@@ -190,8 +199,9 @@ class BlocState(mesa.Agent):
     def _war_demand(self, previous: World, policy: Policy, params: ModelParameters) -> np.ndarray:
         """Military flows to a state at war grow with its need, the supplier's arms and trust, (R, n)."""
         i = self.index
-        effective_war = previous.war * (1.0 - policy.ceasefire)
-        change = effective_war - previous.start_war
+        change = self.model.this_month(
+            "war change", lambda: previous.war * (1.0 - policy.ceasefire) - previous.start_war
+        )
         supply = previous.arms_supply[:, i, None]
         return lift(params.war_demand, 2) * change * supply * previous.trust[:, i, :]
 

@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any, TypeVar
 
 import mesa
 import numpy as np
@@ -28,6 +30,7 @@ from sim.model.world import World
 from sim.model.worlds import Worlds, lift
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
+T = TypeVar("T")
 
 
 class BlocModel(mesa.Model):
@@ -109,6 +112,7 @@ class BlocModel(mesa.Model):
         """One month: shocks, the US policy, then every state decides from last month's world."""
         self._apply_shocks()
         self.previous = self.world.copy()
+        self._month_values: dict[str, Any] = {}
         self.relations = Relations.of(self.previous, self.params)
         self.us.step()
         self._update_alliances()
@@ -124,6 +128,12 @@ class BlocModel(mesa.Model):
         while self.running:
             self.step()
         return self
+
+    def this_month(self, name: str, compute: Callable[[], T]) -> T:
+        """A quantity every state reads this month, computed once, by the first state that asks."""
+        if name not in self._month_values:
+            self._month_values[name] = compute()
+        return self._month_values[name]
 
     def _apply_shocks(self) -> None:
         for event in self.events:

@@ -190,10 +190,20 @@ class Streams:
 
     def draw(self, purpose: str, shape: tuple[int, ...], kind: str = "normal") -> np.ndarray:
         """(W, *shape) numbers, each world's from its own replicate's stream."""
+        if len(self.identities) == 1:
+            return self._draw(self.identities[0], self.replicates, purpose, shape, kind)
         out = np.empty((len(self.replicates), *shape))
         for k, identity in enumerate(self.identities):
             rows = np.flatnonzero(self.identity_of_world == k)
-            unique, inverse = np.unique(self.replicates[rows], return_inverse=True)
-            drawn = draw_per_replicate(self.root_seed, identity, unique, purpose, shape, kind)
-            out[rows] = drawn[inverse.reshape(-1)]
+            out[rows] = self._draw(identity, self.replicates[rows], purpose, shape, kind)
         return out
+
+    def _draw(
+        self, identity: str, replicates: np.ndarray, purpose: str, shape: tuple[int, ...], kind: str
+    ) -> np.ndarray:
+        """Each distinct replicate drawn once, then handed to every world that has it."""
+        unique, inverse = np.unique(replicates, return_inverse=True)
+        drawn = draw_per_replicate(self.root_seed, identity, unique, purpose, shape, kind)
+        if len(unique) == len(replicates) and (unique == replicates).all():
+            return drawn
+        return drawn[inverse.reshape(-1)]

@@ -10,6 +10,7 @@ Bloc-state agents read and write views of these arrays.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,3 +88,19 @@ class World:
     @property
     def replicates(self) -> int:
         return self.alignment.shape[0]
+
+
+def outgoing(ties: np.ndarray, i: int) -> np.ndarray:
+    """``ties[:, :, i, :]`` of a (R, L, n, n) array as a contiguous (R, L, n) copy.
+
+    The slice itself is strided, so arithmetic on it runs one 4-element row at a time;
+    gathered into a contiguous array, the same arithmetic runs in one pass.
+    """
+    worlds, layers, n, _ = ties.shape
+    flat = ties.reshape(worlds, -1)
+    return np.take(flat, _outgoing_positions(layers, n, i), axis=1).reshape(worlds, layers, n)
+
+
+@functools.lru_cache(maxsize=64)
+def _outgoing_positions(layers: int, n: int, i: int) -> np.ndarray:
+    return np.arange(layers * n * n).reshape(layers, n, n)[:, i, :].reshape(-1)
