@@ -137,13 +137,17 @@ class BlocState(mesa.Agent):
     def _next_trust(self, previous: World, params: ModelParameters) -> np.ndarray:
         """S9: trust in a partner follows its baseline, lowered when the partner drifts away."""
         i = self.index
-        drift = self.model.this_month(
-            "drift", lambda: 1.0 - np.minimum(1.0, previous.alignment / previous.start_alignment)
-        )
-        target = previous.baseline_trust[:, i, :] * (1.0 - lift(params.trust_sensitivity, 2) * drift)
+        kept = self.model.this_month("trust kept", lambda: self._trust_kept(previous, params))
+        target = previous.baseline_trust[:, i, :] * kept
         target[:, i] = 1.0
         current = previous.trust[:, i, :]
         return current + lift(params.trust_rate, 2) * (target - current)
+
+    @staticmethod
+    def _trust_kept(previous: World, params: ModelParameters) -> np.ndarray:
+        """1 - psi * drift_j: the share of baseline trust a partner j keeps this month, (R, n)."""
+        drift = 1.0 - np.minimum(1.0, previous.alignment / previous.start_alignment)
+        return 1.0 - lift(params.trust_sensitivity, 2) * drift
 
     def _next_ties(
         self, previous: World, policy: Policy, incentives: Incentives, params: ModelParameters
@@ -154,7 +158,7 @@ class BlocState(mesa.Agent):
         closeness = np.sqrt(
             a[:, i, None] * a / (previous.start_alignment[:, i, None] * previous.start_alignment)
         )
-        target = outgoing(previous.baseline_ties, i) * closeness[:, None, :]
+        target = previous.baseline_ties[:, :, i, :] * closeness[:, None, :]
         need = self._trade_need(previous, policy, incentives, params)
         for layer in TRADE_LAYERS:
             target[:, layer, :] *= need

@@ -19,8 +19,8 @@ from sim.common.calendar import parse_month
 from sim.common.errors import ConfigError
 from sim.model.agents import ECONOMIC, ENERGY, BlocState, Incentives, UnitedStates
 from sim.model.ensembles import DRAW, DrawTable, ensemble_values
-from sim.model.events import RandomShocks, apply_event
-from sim.model.metrics import Relations, bloc_value, measure, measure_states
+from sim.model.events import CHANGES_OIL, CHANGES_TIES, RandomShocks, apply_event
+from sim.model.metrics import Relations, bloc_value, measure, measure_states, partner_value
 from sim.model.parameters import ModelParameters, RunConfig, check_ranges
 from sim.model.records import Recorder
 from sim.model.resolution import resolve
@@ -110,10 +110,10 @@ class BlocModel(mesa.Model):
 
     def step(self) -> None:
         """One month: shocks, the US policy, then every state decides from last month's world."""
-        self._apply_shocks()
+        struck = self._apply_shocks()
         self.previous = self.world.copy()
         self._month_values: dict[str, Any] = {}
-        self.relations = Relations.of(self.previous, self.params)
+        self.relations = self._relations_of_previous(struck)
         self.us.step()
         self._update_alliances()
         self.incentives = self._incentives()
@@ -135,11 +135,25 @@ class BlocModel(mesa.Model):
             self._month_values[name] = compute()
         return self._month_values[name]
 
-    def _apply_shocks(self) -> None:
+    def _apply_shocks(self) -> set[str]:
+        """This month's dated events and random shocks; returns the kinds that struck."""
+        struck = set()
         for event in self.events:
             if event.step == self.month:
                 apply_event(self.world, event, slice(None), self.params)
-        self.shocks.apply(self.world, self.month, len(self.states), self.params)
+                struck.add(event.kind)
+        return struck | self.shocks.apply(self.world, self.month, len(self.states), self.params)
+
+    def _relations_of_previous(self, struck: set[str]) -> Relations:
+        """Relations of last month's world: those measured at its end, unless a shock has
+        since changed the ties (all recomputed) or oil stakes (partner values recomputed)."""
+        measured = self._measured
+        if measured is None or struck & set(CHANGES_TIES):
+            return Relations.of(self.previous, self.params)
+        if struck & set(CHANGES_OIL):
+            value = partner_value(self.previous, self.params, measured.strength)
+            return Relations(measured.strength, measured.graph, value)
+        return measured
 
     def _update_alliances(self) -> None:
         """A3: alliance strength relaxes to its start level plus the share the lever closes."""
@@ -202,12 +216,14 @@ class BlocModel(mesa.Model):
         self.aligned_now = self.world.alignment >= lift(self.params.aligned_threshold, 2)
         newly = (self.defection_month < 0) & ~self.aligned_now
         self.defection_month[newly] = self.month
+        self._measured = None
         if self.month == 0 or self.month >= self.horizon or self._measured_monthly:
             self.measure_now()
 
     def measure_now(self) -> None:
         """Measure the current month and hand it to the recorder."""
         relations = Relations.of(self.world, self.params) if self.month > 0 else self.relations
+        self._measured = relations
         self.latest = measure(self.world, self.params, relations)
         self.latest_states = measure_states(self.world, self.params, relations)
         self.recorder.record(self.month)

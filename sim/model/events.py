@@ -26,6 +26,10 @@ from sim.model.seeding import Streams
 from sim.model.world import World
 from sim.model.worlds import lift, pick
 
+# Event kinds that change what tie relations are computed from (metrics.Relations): the
+# ties themselves, and the oil stakes that weigh energy ties.
+CHANGES_TIES: tuple[str, ...] = ("treaty",)
+CHANGES_OIL: tuple[str, ...] = ("oil_price",)
 ACTOR_COUNTS: dict[str, int | None] = {
     "war": 1,
     "ceasefire": 1,
@@ -164,13 +168,16 @@ class RandomShocks:
             pair=streams.draw("shock_pair", shape, "uniform"),
         )
 
-    def apply(self, world: World, step: int, n_states: int, model: ModelParameters) -> None:
-        """Apply the shocks drawn for month ``step`` (0-based) to the replicates they strike."""
+    def apply(self, world: World, step: int, n_states: int, model: ModelParameters) -> set[str]:
+        """Apply the shocks drawn for month ``step`` (0-based) to the replicates they strike;
+        return the kinds that struck somewhere."""
         pairs = [(i, j) for i in range(n_states) for j in range(n_states) if i != j]
+        struck_kinds = set()
         for k, spec in enumerate(self.specs):
             struck = self.occurrence[:, step, k] < spec.rate
             if not struck.any():
                 continue
+            struck_kinds.add(spec.kind)
             if spec.kind == "oil_price" or self.actors[k]:
                 event = Event(step, spec.kind, self.actors[k], spec.magnitude, None, spec.kind)
                 apply_event(world, event, struck, model)
@@ -185,3 +192,4 @@ class RandomShocks:
                         mask,
                         model,
                     )
+        return struck_kinds
