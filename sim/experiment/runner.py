@@ -1,4 +1,4 @@
-"""Running a job: every (strategy, design point) of its chunk over its replicates.
+"""Running a job: every (strategy, design point) of its chunk over its replicates, in batches of worlds.
 
 The runner turns a validated :class:`~sim.experiment.configuration.Config` into tables; it never
 writes files or figures (that is :mod:`sim.experiment.storage` and :mod:`sim.publish.plotting`).
@@ -28,6 +28,7 @@ from sim.experiment.memory import plan_memory
 from sim.model.bloc_model import BlocModel
 from sim.model.ensembles import DrawTable
 from sim.model.parameters import RunConfig, StrategyConfig
+from sim.model.paths import check_settable
 from sim.model.worlds import Worlds
 
 log = logging.getLogger("sim")
@@ -55,10 +56,11 @@ def job_strategies(config: Config) -> list[StrategyConfig]:
 
 
 def with_point(base: RunConfig, point: dict[str, float]) -> RunConfig:
-    """``base`` with each dotted parameter path set to its design value."""
+    """``base`` with each dotted parameter path set to its design value (through OmegaConf,
+    as jobs built each point's configuration before they ran design chunks as batches)."""
     node = OmegaConf.structured(base)
     for name, value in point.items():
-        _check_settable(node, name)
+        check_settable(base, name)
         try:
             OmegaConf.update(node, name, float(value), force_add=True)
         except OmegaConfBaseException as error:
@@ -66,28 +68,14 @@ def with_point(base: RunConfig, point: dict[str, float]) -> RunConfig:
     return OmegaConf.to_object(node)
 
 
-def _check_settable(node, name: str) -> None:
-    """A path is settable if it exists, or if it adds a key under a free-form mapping."""
-    parts = name.split(".")
-    allowed = "a dotted path such as model.rationality, scenario.us.credibility or scenario.tie_scale.RUS_PRK"
-    if parts[0] not in ("scenario", "strategy", "model"):
-        raise ConfigError(f"design.parameters: {name}", "not a parameter of the model", allowed)
-    for depth in range(len(parts), 0, -1):
-        found = OmegaConf.select(node, ".".join(parts[:depth]), throw_on_missing=False)
-        if found is None:
-            continue
-        free_form = OmegaConf.is_dict(found) and OmegaConf.get_type(found) is dict
-        if depth == len(parts) or free_form:
-            return
-        break
-    raise ConfigError(f"design.parameters: {name}", "not a parameter of the model", allowed)
-
-
 def check_design(config: Config) -> None:
-    """Fail before running anything if a design parameter is not a settable model path."""
-    node = OmegaConf.structured(RunConfig)
-    for spec in config.design.parameters:
-        _check_settable(node, spec.name)
+    """Fail before running anything if a design parameter is not a numeric parameter of
+    the configuration of every strategy the job runs (lever paths depend on the strategy)."""
+    base = run_config(config)
+    for strategy in job_strategies(config):
+        run = dataclasses.replace(base, strategy=strategy)
+        for spec in config.design.parameters:
+            check_settable(run, spec.name, key=f"design.parameters (strategy {strategy.name})")
     design_chunk(config.design)
 
 

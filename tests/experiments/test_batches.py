@@ -7,9 +7,10 @@ import itertools
 import pandas as pd
 import pytest
 
+from sim.common.errors import ConfigError
 from sim.experiment.designs import design_chunk
 from sim.experiment.memory import MB, plan_memory
-from sim.experiment.runner import job_worlds, run_job, run_job_point_by_point
+from sim.experiment.runner import check_design, job_worlds, run_job, run_job_point_by_point
 from sim.model.footprint import world_bytes
 from tests.helpers import job_config
 
@@ -46,6 +47,13 @@ CASES = {
         "replicates=800",
         *IN_BATCHES,
     ],
+    "lever-settings": [
+        "strategy=sequenced",
+        "design=grid",
+        "design.parameters=[{name: strategy.levers.1.intensity, values: [0.25, 1.0]}, "
+        "{name: model.lever_costs.alliances, values: [0.1, 0.5]}]",
+        *SMALL,
+    ],
 }
 
 
@@ -75,3 +83,17 @@ def test_batches_fit_the_memory_budget_and_memory_grows_linearly_with_worlds():
     assert plan.batches == 2 * -(-(10**6) // plan.batch_worlds)
     double = plan_memory(config, worlds=2 * 10**6, strategies=2)
     assert double.tables_bytes == 2 * plan.tables_bytes
+
+
+def test_lever_settings_are_design_parameters_of_the_strategies_that_have_them():
+    config = job_config(*CASES["lever-settings"])
+    check_design(config)
+    summary = run_job(config, progress=False).summary
+    costs = summary.groupby(["strategy.levers.1.intensity", "model.lever_costs.alliances"])["us_cost"].mean()
+    assert costs[(1.0, 0.1)] > costs[(0.25, 0.1)] and costs[(1.0, 0.5)] > costs[(1.0, 0.1)]
+    overrides = CASES["lever-settings"][1:]
+    without_levers = job_config(*overrides, "experiment.strategies=[sequenced,status_quo]")
+    with pytest.raises(
+        ConfigError, match=r"strategy status_quo\): strategy.levers.1.intensity: not a parameter"
+    ):
+        check_design(without_levers)
