@@ -1,7 +1,9 @@
-"""The Mesa model: R replicate worlds of the bloc advanced one month per step.
+"""The Mesa model: many worlds of the bloc advanced one month per step.
 
 ``BlocModel(config)`` with ``replicates=1`` is an ordinary Mesa model; with
-``replicates=10_000`` the same calls advance ten thousand worlds at once.
+``replicates=10_000`` the same calls advance ten thousand worlds at once, and with a
+table of worlds (:class:`~sim.model.worlds.Worlds`) a whole design chunk, each world with
+its own parameter values.
 """
 
 from __future__ import annotations
@@ -53,20 +55,9 @@ class BlocModel(mesa.Model):
         worlds: Worlds | None = None,
         draws: DrawTable | None = None,
     ) -> None:
-        config = config or RunConfig()
-        if worlds is not None and (replicates is not None or first_replicate):
-            raise ConfigError("worlds", "give either a table of worlds or first_replicate/replicates")
-        count = len(worlds) if worlds is not None else config.replicates if replicates is None else replicates
-        config = replace(config, replicates=count, seed=config.seed if seed is None else seed)
-        check_ranges(config)
-        if worlds is None:
-            worlds = Worlds.replicates(first_replicate, count)
+        config, worlds = _configured(config or RunConfig(), worlds, first_replicate, replicates, seed)
         super().__init__(seed=config.seed)
-        self.world_labels: dict[str, np.ndarray] = {}  # columns each world carries into the tables
-        if config.scenario.uncertainty.active:
-            draw, values = ensemble_values(config, worlds.replicate, draws)
-            worlds = worlds.with_values(values)
-            self.world_labels = {DRAW: draw, **values}
+        worlds, self.world_labels = _with_ensemble(config, worlds, draws)
         resolved = resolve(config, worlds)
         self.config = config
         self.worlds = worlds
@@ -97,6 +88,8 @@ class BlocModel(mesa.Model):
         # months between the start and the horizon are read by nothing: skip them.
         reads_metrics = any(lever.condition and lever.condition.metric for lever in self.us.levers)
         self._measured_monthly = config.record_timeseries or config.record_ties or reads_metrics
+        self._measured: Relations | None = None
+        self._month_values: dict[str, Any] = {}
         self._observe()
 
     @property
@@ -112,7 +105,7 @@ class BlocModel(mesa.Model):
         """One month: shocks, the US policy, then every state decides from last month's world."""
         struck = self._apply_shocks()
         self.previous = self.world.copy()
-        self._month_values: dict[str, Any] = {}
+        self._month_values = {}
         self.relations = self._relations_of_previous(struck)
         self.us.step()
         self._update_alliances()
@@ -227,3 +220,25 @@ class BlocModel(mesa.Model):
         self.latest = measure(self.world, self.params, relations)
         self.latest_states = measure_states(self.world, self.params, relations)
         self.recorder.record(self.month)
+
+
+def _configured(
+    config: RunConfig, worlds: Worlds | None, first_replicate: int, replicates: int | None, seed: int | None
+) -> tuple[RunConfig, Worlds]:
+    """The run's configuration (range-checked) and its worlds: the table given, or R replicates."""
+    if worlds is not None and (replicates is not None or first_replicate):
+        raise ConfigError("worlds", "give either a table of worlds or first_replicate/replicates")
+    count = len(worlds) if worlds is not None else config.replicates if replicates is None else replicates
+    config = replace(config, replicates=count, seed=config.seed if seed is None else seed)
+    check_ranges(config)
+    return config, worlds if worlds is not None else Worlds.replicates(first_replicate, count)
+
+
+def _with_ensemble(
+    config: RunConfig, worlds: Worlds, draws: DrawTable | None
+) -> tuple[Worlds, dict[str, np.ndarray]]:
+    """Under a parameter ensemble, each world's drawn values, and the columns its tables get."""
+    if not config.scenario.uncertainty.active:
+        return worlds, {}
+    draw, values = ensemble_values(config, worlds.replicate, draws)
+    return worlds.with_values(values), {DRAW: draw, **values}

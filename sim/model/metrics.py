@@ -117,11 +117,12 @@ def alignment_energy(
     return energy, energy - lowest
 
 
-def partner_value(world: World, model: ModelParameters, strength: np.ndarray) -> np.ndarray:
+def partner_value(world: World, model: ModelParameters, strength: np.ndarray | None = None) -> np.ndarray:
     """P[i, j] = sum_l phi_l(i) S_l[i, j]: what partner j is worth to i, (R, n, n).
 
     Energy ties weigh more for states whose budget or supply rides on bloc oil.
     """
+    strength = symmetric_strength(world.ties) if strength is None else strength
     phi = layer_weights(model)
     energy = LAYERS.index("energy")
     value = _weighted_layers(phi, strength)
@@ -131,7 +132,7 @@ def partner_value(world: World, model: ModelParameters, strength: np.ndarray) ->
     return value + oil_bonus
 
 
-def bloc_value(world: World, model: ModelParameters, relations: Relations) -> np.ndarray:
+def bloc_value(world: World, model: ModelParameters, relations: Relations | None = None) -> np.ndarray:
     """sum_j trust_ij P_ij (1 + kappa_s s_i c_j): what the partners are worth to each state, (R, n).
 
     Sanctions raise a partner's worth in proportion to what it can absorb (its capacity
@@ -141,10 +142,11 @@ def bloc_value(world: World, model: ModelParameters, relations: Relations) -> np
         1.0 + lift(model.sanctions_dependence, 3) * world.sanctions[:, :, None] * world.capacity[:, None, :]
     )
     weights = world.trust * _off_diagonal(world) * scarcity
+    relations = relations or Relations.of(world, model)
     return np.einsum("rij,rij->ri", weights, relations.partner_value)
 
 
-def dependence(world: World, model: ModelParameters, relations: Relations) -> np.ndarray:
+def dependence(world: World, model: ModelParameters, relations: Relations | None = None) -> np.ndarray:
     """Share of a state's valued relations that lie inside the bloc, (R, n).
 
     Sanctions shrink outside options (1 - s_i), so a sanctioned state depends more on
@@ -160,9 +162,11 @@ def _off_diagonal(world: World) -> np.ndarray:
     return 1.0 - np.eye(n)
 
 
-def measure(world: World, model: ModelParameters, relations: Relations) -> dict[str, np.ndarray]:
-    """All bloc-level metrics of the current month, each (R,)."""
-    graph = relations.graph
+def measure(
+    world: World, model: ModelParameters, relations: Relations | None = None
+) -> dict[str, np.ndarray]:
+    """All bloc-level metrics of the current month, each (R,) (``relations``: of this world, if known)."""
+    graph = (relations or Relations.of(world, model)).graph
     density = layer_density(world.ties)
     phi = layer_weights(model)
     aligned = world.alignment >= lift(model.aligned_threshold, 2)
@@ -180,7 +184,9 @@ def measure(world: World, model: ModelParameters, relations: Relations) -> dict[
     return out
 
 
-def measure_states(world: World, model: ModelParameters, relations: Relations) -> dict[str, np.ndarray]:
+def measure_states(
+    world: World, model: ModelParameters, relations: Relations | None = None
+) -> dict[str, np.ndarray]:
     """Per-state metrics of the current month, each (R, n)."""
     return {
         "alignment": world.alignment,
