@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint format paper benchmark app app-assets cluster-up cluster-down clean
+.PHONY: install run test test-fast lint format paper benchmark benchmark-design app app-assets cluster-up cluster-down clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ format: install
 
 benchmark: install
 	$(BIN)/python benchmarks/throughput.py
+
+benchmark-design: install
+	$(BIN)/python benchmarks/design_throughput.py
 
 paper: install
 	$(BIN)/python experiments/paper.py
