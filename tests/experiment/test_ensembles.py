@@ -110,7 +110,10 @@ def uncertain(*parameters: UncertainParameterConfig, **options):
             uncertain(UncertainParameterConfig("model.tie_rate", low=0.0, high=0.3)),
             r"\[0.0, 0.3\] leaves the documented range.*0.01, 0.5",
         ),
-        (uncertain(UncertainParameterConfig("model.tie_rate", "normal")), "unknown distribution 'normal'.*uniform"),
+        (
+            uncertain(UncertainParameterConfig("model.tie_rate", "normal")),
+            "unknown distribution 'normal'.*uniform",
+        ),
         (
             uncertain(UncertainParameterConfig("model.abandonment_response", "loguniform")),
             "log-uniform 'model.abandonment_response' needs low > 0",
