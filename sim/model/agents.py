@@ -129,7 +129,7 @@ class BlocState(mesa.Agent):
             + incentives.compensation[:, i]
             + incentives.fear[:, i]
         )
-        noise = params.decision_noise * self.model.noise[:, self.model.month, i]
+        noise = params.decision_noise * self.model.month_noise[self.model.month, i]
         log_odds = self.model.start_log_odds[:, i] + params.rationality * net + noise
         current = previous.alignment[:, i]
         return current + params.alignment_rate * (expit(log_odds) - current)
@@ -164,10 +164,8 @@ class BlocState(mesa.Agent):
             target[:, layer, :] *= need
         target[:, MILITARY, :] += self._war_demand(previous, policy, params)
         keep = incentives.deal_keep
-        for layer in self.model.this_month(
-            "cut layers", lambda: np.flatnonzero(policy.deal_cut.any(axis=(0, 2)))
-        ):
-            target[:, layer, :] *= keep[:, layer, i, None] * keep[:, layer, :]  # elsewhere keep is 1
+        for layer in self.model.us.cut_layers:  # no deal cuts the other layers: there keep is 1
+            target[:, layer, :] *= keep[:, layer, i, None] * keep[:, layer, :]
         np.clip(target, 0.0, 1.0, out=target)
         target[:, :, i] = 0.0
         current = outgoing(previous.ties, i)
@@ -226,6 +224,9 @@ class UnitedStates(mesa.Agent):
         self.levers = levers
         self.budget = np.broadcast_to(np.asarray(us.budget, dtype=float), (replicates,)).copy()
         self.credibility = per_item([us.deal_credibility.get(code, us.credibility) for code in states])
+        self.cut_layers = sorted(
+            {layer for lever in levers if lever.kind == "deal" for layer in lever.cut_layers}
+        )
         self.intensities = per_item([lever.intensity for lever in levers])
         self.costs = per_item([lever.cost for lever in levers])
         self.cumulative_cost = np.zeros(replicates)

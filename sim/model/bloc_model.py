@@ -73,7 +73,8 @@ class BlocModel(mesa.Model):
         self.previous = self.world
         self.start_log_odds = logit(self.world.start_alignment)  # S8's anchor, fixed for the run
         streams = Streams(config.seed, resolved.identities, resolved.identity_of_world, worlds.replicate)
-        self.noise = streams.draw("decision_noise", (self.horizon, len(self.states)))
+        noise = streams.draw("decision_noise", (self.horizon, len(self.states)))
+        self.month_noise = np.ascontiguousarray(noise.transpose(1, 2, 0))  # (T, n, R): a month's in one row
         self.shocks = RandomShocks.draw(resolved.random_shocks, self.states, self.horizon, streams)
         self.relations = Relations.of(self.world, self.params)
         self.start_value = self._bloc_value(self.world, self.relations)
@@ -91,6 +92,11 @@ class BlocModel(mesa.Model):
         self._measured: Relations | None = None
         self._month_values: dict[str, Any] = {}
         self._observe()
+
+    @property
+    def noise(self) -> np.ndarray:
+        """(R, T, n): the standard-normal decision noise of every world, month and state."""
+        return self.month_noise.transpose(2, 0, 1)
 
     @property
     def ever_defected(self) -> np.ndarray:
