@@ -1,11 +1,13 @@
 """The Hydra side of the configuration: the top-level schema, its registration and loading.
 
-``configs/config.yaml`` is checked against :class:`Config`, so an unknown key or a wrong
-type fails before anything runs; :func:`validate` then checks ranges and names.
+``configs/config.yaml`` is checked against :class:`Config`, so a wrong type fails before
+anything runs; keys added with ``+`` are checked by :mod:`sim.experiment.keys`, and
+:func:`validate` then checks ranges and names (:mod:`sim.experiment.names`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,8 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
 from sim.common.errors import ConfigError
+from sim.experiment.keys import check_known_keys, check_mapping_keys
+from sim.experiment.names import check_identifier, check_parameter_path, check_unique
 from sim.model.parameters import RunConfig, ScenarioConfig, StrategyConfig, check_ranges, param
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
@@ -70,11 +74,24 @@ def register_schemas() -> None:
     ConfigStore.instance().store(name="config_schema", node=Config)
 
 
-def to_config(cfg: DictConfig) -> Config:
-    """Turn Hydra's composed config into a validated :class:`Config`."""
+def to_config(
+    cfg: DictConfig, choices: Mapping[str, Any] | None = None, overrides: Sequence[str] = ()
+) -> Config:
+    """Turn Hydra's composed config into a validated :class:`Config`.
+
+    ``choices`` are Hydra's group choices (``hydra.runtime.choices``) and ``overrides`` the
+    command-line overrides, used to check that a chosen strategy or scenario carries the
+    name of its file.
+    """
     config = OmegaConf.to_object(cfg)
     if not isinstance(config, Config):
         raise ConfigError("config", "does not follow the schema; does config.yaml list config_schema first?")
+    check_known_keys(config)
+    for group in ("scenario", "strategy"):
+        chosen = (choices or {}).get(group)
+        renamed = any(item.lstrip("+").startswith(f"{group}.name=") for item in overrides)
+        if chosen is not None and not renamed:
+            check_option_name(group, chosen, getattr(config, group).name)
     validate(config)
     return config
 
@@ -82,16 +99,33 @@ def to_config(cfg: DictConfig) -> Config:
 def validate(config: Config) -> None:
     """Range checks plus checks of names that the type system cannot see."""
     check_ranges(config)
+    check_mapping_keys(config)
     if config.design.kind not in DESIGN_KINDS:
         raise ConfigError("design.kind", f"unknown design '{config.design.kind}'", list(DESIGN_KINDS))
     if config.experiment.analysis not in ANALYSES:
         raise ConfigError(
             "experiment.analysis", f"unknown analysis '{config.experiment.analysis}'", list(ANALYSES)
         )
+    check_identifier("experiment.name", config.experiment.name)
+    check_identifier("scenario.name", config.scenario.name)
+    check_identifier("strategy.name", config.strategy.name)
     available = available_strategies()
     for name in config.experiment.strategies:
         if name not in available:
             raise ConfigError("experiment.strategies", f"unknown strategy '{name}'", available)
+    check_unique("experiment.strategies", config.experiment.strategies)
+    for k, spec in enumerate(config.design.parameters):
+        check_parameter_path(f"design.parameters[{k}].name", spec.name)
+
+
+def check_option_name(group: str, option: str, name: str) -> None:
+    """An option's ``name:`` must be its file name, or its results would be labelled as another."""
+    if name != option:
+        raise ConfigError(
+            f"{group}.name",
+            f"configs/{group}/{option}.yaml is named '{name}'",
+            f"'{option}', the name of its file",
+        )
 
 
 def available(group: str) -> list[str]:
@@ -108,7 +142,10 @@ def load_option(group: str, name: str, schema: type) -> Any:
     path = CONFIG_DIR / group / f"{name}.yaml"
     if not path.is_file():
         raise ConfigError(group, f"unknown {group} '{name}'", available(group))
-    return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(schema), OmegaConf.load(path)))
+    loaded = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(schema), OmegaConf.load(path)))
+    check_known_keys(loaded, f"{group}.")
+    check_option_name(group, name, loaded.name)
+    return loaded
 
 
 def load_strategy(name: str) -> StrategyConfig:

@@ -41,6 +41,8 @@ INITIAL_OVERRIDABLE: tuple[str, ...] = (
     "arms_supply",
 )
 DEFAULT_TRUST = 0.5
+DATA_FILES: tuple[str, ...] = ("states.csv", "ties.csv", "trust.csv")
+"""The files of a scenario's data folder, all read by every run of the scenario."""
 
 
 @dataclass(frozen=True)
