@@ -26,10 +26,10 @@ log = logging.getLogger("sim")
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
-def analyze(root: Path, progress: bool = True) -> list[Path]:
+def analyze(root: Path, progress: bool = True, allow_mixed_versions: bool = False) -> list[Path]:
     """Gather ``root`` and write the figures and tables its experiment calls for."""
     root = Path(root)
-    dataset = gather(root, progress=progress)
+    dataset = gather(root, progress=progress, allow_mixed_versions=allow_mixed_versions)
     out = root / FIGURES
     analysis = dataset.analysis
     if analysis == "sensitivity" and dataset.config["design"]["kind"] not in ("sobol", "morris"):

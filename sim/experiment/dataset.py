@@ -1,8 +1,11 @@
 """Every job under a run or sweep directory, checked and stacked into one dataset.
 
 :func:`gather` collects every complete job under a directory (whatever launcher made it),
-refuses corrupt or missing pieces with a message naming them, and writes
-``combined/*.parquet``. Reads result tables only; imports nothing of the model.
+refuses corrupt or missing pieces, jobs of different code or data versions, unsafe
+names and replicates counted twice, with a message naming them
+(:mod:`sim.experiment.consistency`), and writes ``combined/*.parquet``. Folders whose
+name starts with a dot (``.hydra``, ``.submitit``, ``.superseded``) hold no results.
+Reads result tables only; imports nothing of the model.
 """
 
 from __future__ import annotations
@@ -18,7 +21,20 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from sim.common.vocabulary import RUN_TABLES
-from sim.experiment.storage import MANIFEST, CorruptResultError, RunDirectory, write_parquet
+from sim.experiment.consistency import (
+    chunk_problems,
+    duplicate_problems,
+    flatten,
+    name_problems,
+    version_problems,
+)
+from sim.experiment.storage import (
+    MANIFEST,
+    CorruptResultError,
+    RunDirectory,
+    remove_temporaries,
+    write_parquet,
+)
 
 log = logging.getLogger("sim")
 COMBINED = "combined"
@@ -35,7 +51,13 @@ SKIPPED_PREFIXES = (
 
 
 class IncompleteSweepError(RuntimeError):
-    """Chunks are missing or duplicated, or a job directory is corrupt."""
+    """The jobs under a directory cannot be combined: a chunk is missing or duplicated, a
+    job directory is corrupt, jobs differ in code or data version, a name is unsafe, or a
+    replicate appears twice."""
+
+
+JOB = "__job__"
+REQUIRED = ("design_hash", "chunk", "n_chunks", "config")
 
 
 @dataclass
@@ -72,11 +94,19 @@ def job_directories(root: Path) -> list[Path]:
     """Folders under ``root`` that hold a job (a manifest or a run table), outside combined/ and figures/."""
     markers = [MANIFEST, *(f"{name}.parquet" for name in RUN_TABLES)]
     found = {path.parent for marker in markers for path in root.rglob(marker)}
-    return sorted(p for p in found if not {COMBINED, FIGURES} & set(p.relative_to(root).parts))
+    return sorted(p for p in found if not _excluded(p.relative_to(root).parts))
 
 
-def check_jobs(root: Path) -> list[dict[str, Any]]:
-    """Manifests of all jobs, or :class:`IncompleteSweepError` listing every problem."""
+def _excluded(parts: tuple[str, ...]) -> bool:
+    return bool({COMBINED, FIGURES} & set(parts)) or any(part.startswith(".") for part in parts)
+
+
+def check_jobs(root: Path, allow_mixed_versions: bool = False) -> list[dict[str, Any]]:
+    """Manifests of all jobs, or :class:`IncompleteSweepError` listing every problem.
+
+    Jobs of different code or data versions are refused unless ``allow_mixed_versions``,
+    in which case the differences are logged as a warning.
+    """
     problems: list[str] = []
     manifests: list[dict[str, Any]] = []
     for directory in job_directories(root):
@@ -87,42 +117,35 @@ def check_jobs(root: Path) -> list[dict[str, Any]]:
         except CorruptResultError as error:
             problems.append(str(error))
             continue
+        lacking = [key for key in REQUIRED if key not in manifest]
+        if lacking or "summary.parquet" not in manifest["files"]:
+            problems.append(f"{directory / MANIFEST}: lacks {lacking or 'the summary table'}")
+            continue
         manifests.append({**manifest, "directory": str(directory)})
-    problems += _chunk_problems(manifests)
+    problems += chunk_problems(manifests)
+    mixed = version_problems(manifests)
+    if mixed and allow_mixed_versions:
+        for line in mixed:
+            log.warning("combining anyway (allowed): %s", line)
+    elif mixed:
+        problems += mixed
+        problems.append(
+            "re-run the same command to recompute the jobs of older versions, or pass "
+            "--allow-mixed-versions to experiments/analyze.py to combine them anyway"
+        )
     if problems:
-        raise IncompleteSweepError(f"{root}: the sweep is not complete:\n  - " + "\n  - ".join(problems))
+        raise IncompleteSweepError(f"{root}: the jobs cannot be combined:\n  - " + "\n  - ".join(problems))
     if not manifests:
         raise IncompleteSweepError(f"{root}: no job results found (no {MANIFEST} under it)")
     return manifests
 
 
-def _chunk_problems(manifests: list[dict[str, Any]]) -> list[str]:
-    by_design: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for manifest in manifests:
-        by_design[manifest["design_hash"]].append(manifest)
-    problems = []
-    for jobs in by_design.values():
-        expected = jobs[0]["n_chunks"]
-        seen: dict[int, list[str]] = defaultdict(list)
-        for job in jobs:
-            seen[job["chunk"]].append(job["directory"])
-        missing = sorted(set(range(expected)) - set(seen))
-        if missing:
-            problems.append(
-                f"design {jobs[0]['design_hash']}: chunks {missing} of 0..{expected - 1} are missing"
-            )
-        for chunk, places in sorted(seen.items()):
-            if len(places) > 1:
-                problems.append(
-                    f"design {jobs[0]['design_hash']}: chunk {chunk} appears {len(places)} times: {places}"
-                )
-    return problems
-
-
-def gather(root: Path, progress: bool = True, write: bool = True) -> Dataset:
+def gather(
+    root: Path, progress: bool = True, write: bool = True, allow_mixed_versions: bool = False
+) -> Dataset:
     """Stack every job under ``root`` into one dataset and write ``root/combined``."""
     root = Path(root)
-    manifests = check_jobs(root)
+    manifests = check_jobs(root, allow_mixed_versions)
     varying = _varying_settings(manifests)
     pieces: dict[str, list[pd.DataFrame]] = defaultdict(list)
     for manifest in tqdm(manifests, desc="gathering jobs", disable=not progress or len(manifests) < 2):
@@ -130,13 +153,18 @@ def gather(root: Path, progress: bool = True, write: bool = True) -> Dataset:
         settings = {key: values[manifest["directory"]] for key, values in varying.items()}
         for name in manifest["files"]:
             table = name.removesuffix(".parquet")
-            frame = run.read(table)
+            try:
+                frame = run.read(table)
+            except CorruptResultError as error:
+                raise IncompleteSweepError(str(error)) from None
             for key, value in settings.items():
                 frame[key] = value
             pieces[table].append(frame)
+    _check_rows(manifests, pieces["summary"], list(varying))
     stacked = {name: pd.concat(frames, ignore_index=True) for name, frames in pieces.items()}
     dataset = Dataset(stacked["summary"], stacked.get("timeseries"), stacked.get("ties"), manifests)
     if write:
+        remove_temporaries(root / COMBINED)
         for name, frame in stacked.items():
             write_parquet(frame, root / COMBINED / f"{name}.parquet")
         log.info(
@@ -148,18 +176,29 @@ def gather(root: Path, progress: bool = True, write: bool = True) -> Dataset:
     return dataset
 
 
-def _flatten(tree: Any, prefix: str = "") -> dict[str, Any]:
-    if isinstance(tree, dict):
-        out: dict[str, Any] = {}
-        for key, value in tree.items():
-            out.update(_flatten(value, f"{prefix}{key}."))
-        return out
-    return {prefix.rstrip("."): tree}
+def _check_rows(manifests: list[dict[str, Any]], summaries: list[pd.DataFrame], varying: list[str]) -> None:
+    """Refuse unsafe names and replicates that more than one job produced."""
+    problems = name_problems(manifests, summaries)
+    design = {
+        p["name"] for m in manifests for p in m.get("config", {}).get("design", {}).get("parameters", [])
+    }
+    keys = ["scenario", "strategy", "point", *sorted(design), *varying, "replicate"]
+    rows = pd.concat(
+        [
+            frame[[key for key in keys if key in frame.columns]].assign(**{JOB: manifest["directory"]})
+            for manifest, frame in zip(manifests, summaries, strict=True)
+        ],
+        ignore_index=True,
+    )
+    configs = {m["directory"]: m.get("config", {}) for m in manifests}
+    problems += duplicate_problems(rows, JOB, keys, configs)
+    if problems:
+        raise IncompleteSweepError("the jobs cannot be combined:\n  - " + "\n  - ".join(problems))
 
 
 def _varying_settings(manifests: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Scalar settings that differ between jobs (e.g. a swept parameter), per job directory."""
-    flat = {m["directory"]: _flatten(m.get("config", {})) for m in manifests}
+    flat = {m["directory"]: flatten(m.get("config", {})) for m in manifests}
     keys = set().union(*(f.keys() for f in flat.values())) if flat else set()
     varying = {}
     for key in sorted(keys):
