@@ -27,6 +27,7 @@ from sim.common.errors import ConfigError
 from sim.experiment.command_line import discard_unused_output, run_entry_point
 from sim.experiment.configuration import Config, register_schemas, to_config
 from sim.experiment.jobs import execute_job
+from sim.experiment.workers import exit_with_sweep, mark_sweep_process
 
 log = logging.getLogger("sim")
 register_schemas()
@@ -37,6 +38,7 @@ def main(cfg: DictConfig) -> None:
     started = time.monotonic()
     runtime = HydraConfig.get()
     output = Path(runtime.runtime.output_dir)
+    exit_with_sweep()  # in a joblib worker: end with the sweep's process
     try:
         config = to_config(cfg, runtime.runtime.choices, runtime.overrides.task)
         is_multirun = runtime.mode.name == "MULTIRUN"
@@ -66,4 +68,5 @@ def main(cfg: DictConfig) -> None:
 
 
 if __name__ == "__main__":
+    mark_sweep_process()
     sys.exit(run_entry_point(main, schema=Config))
