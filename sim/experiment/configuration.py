@@ -87,9 +87,15 @@ def to_config(
     if not isinstance(config, Config):
         raise ConfigError("config", "does not follow the schema; does config.yaml list config_schema first?")
     check_known_keys(config)
+    if config.experiment.strategies and any(_sets(item, "strategy") for item in overrides):
+        raise ConfigError(
+            "strategy",
+            "not used, experiment.strategies lists the strategies this job runs",
+            "experiment.strategies=[...], or experiment.strategies=[] to run the one strategy",
+        )
     for group in ("scenario", "strategy"):
         chosen = (choices or {}).get(group)
-        renamed = any(item.lstrip("+").startswith(f"{group}.name=") for item in overrides)
+        renamed = any(_sets(item, f"{group}.name") for item in overrides)
         if chosen is not None and not renamed:
             check_option_name(group, chosen, getattr(config, group).name)
     validate(config)
@@ -116,6 +122,12 @@ def validate(config: Config) -> None:
     check_unique("experiment.strategies", config.experiment.strategies)
     for k, spec in enumerate(config.design.parameters):
         check_parameter_path(f"design.parameters[{k}].name", spec.name)
+
+
+def _sets(override: str, key: str) -> bool:
+    """True if a command-line override sets ``key`` or something under it."""
+    target = override.lstrip("+~").split("=", 1)[0]
+    return target == key or target.startswith(f"{key}.") or target.startswith(f"{key}/")
 
 
 def check_option_name(group: str, option: str, name: str) -> None:

@@ -107,8 +107,8 @@ def check_lever_overlaps(strategy: StrategyConfig) -> None:
         for j, other in enumerate(strategy.levers[:k]):
             if (lever.kind, lever.target) == (other.kind, other.target) and _overlap(lever, other):
                 raise ConfigError(
-                    f"strategy '{strategy.name}' levers[{k}]",
-                    f"a second '{lever.kind}' lever on {lever.target} in months levers[{j}] covers "
+                    f"strategy.levers[{k}] of '{strategy.name}'",
+                    f"a second '{lever.kind}' lever on {lever.target} while levers[{j}] acts "
                     "(its cost would count twice while the intensity saturates at 1)",
                     "one lever per kind and target at a time: raise its intensity or set start/end",
                 )
@@ -151,7 +151,7 @@ def check_memory(config: Config, configurations: int) -> None:
     available = available_memory()
     if planned.total <= available:
         return
-    fit = planned.replicates_that_fit(available)
+    fit = round_down(planned.replicates_that_fit(available))
     first = config.first_replicate
     options = []
     if fit > 0:
@@ -164,7 +164,15 @@ def check_memory(config: Config, configurations: int) -> None:
         options.append("record_timeseries=false record_ties=false")
     raise ConfigError(
         "replicates",
-        f"this job needs about {gigabytes(planned.total)} of memory ({configurations} configurations x "
+        f"this job needs about {gigabytes(planned.total)} of memory ({configurations} configuration(s) x "
         f"{config.replicates} replicates), {gigabytes(available)} is available",
         "; or ".join(options),
     )
+
+
+def round_down(count: int) -> int:
+    """``count`` rounded down to two significant digits (a replicate count people can type)."""
+    if count < 100:
+        return count
+    step = 10 ** (len(str(count)) - 2)
+    return count // step * step
