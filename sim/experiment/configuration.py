@@ -135,7 +135,7 @@ def check_option_name(group: str, option: str, name: str) -> None:
     if name != option:
         raise ConfigError(
             f"{group}.name",
-            f"configs/{group}/{option}.yaml is named '{name}'",
+            f"the {group} file {option}.yaml is named '{name}'",
             f"'{option}', the name of its file",
         )
 

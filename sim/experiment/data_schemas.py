@@ -10,6 +10,7 @@ file, the line and the column, before any job runs. The model reads the files wi
 
 from __future__ import annotations
 
+import csv
 import math
 from pathlib import Path
 
@@ -116,12 +117,18 @@ def file_problems(path: Path) -> list[str]:
     if not path.is_file():
         return [f"{path}: missing (a data folder holds {', '.join(DATA_FILES)})"]
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, index_col=False)
-    except pd.errors.EmptyDataError:
-        frame = pd.DataFrame()
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        return [f"{path}: not a CSV file ({' '.join(str(error).split())})"]
+        with open(path, newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle, skipinitialspace=True))
+    except (UnicodeDecodeError, csv.Error) as error:
+        return [f"{path}: not a CSV file ({error})"]
     schema = SCHEMAS[path.name]
+    ragged = [number for number, row in enumerate(rows[1:], start=2) if len(row) != len(rows[0])]
+    if ragged:
+        return [
+            f"{path}, line {number}: {len(rows[number - 1])} fields, the header has {len(rows[0])}"
+            for number in ragged
+        ]
+    frame = pd.DataFrame(rows[1:], columns=rows[0]) if rows else pd.DataFrame()
     if frame.empty:
         return [f"{path}: no rows (a header line {','.join(schema.columns)} and one row per value)"]
     try:

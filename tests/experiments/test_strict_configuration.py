@@ -160,3 +160,27 @@ def test_levers_and_events_after_the_horizon_are_warned_about(caplog):
         in warnings
     )
     assert not [w for w in warnings if "events[0]" in w]  # 2021-07 is inside the horizon
+
+
+def test_every_shipped_strategy_and_scenario_is_named_as_its_file():
+    from sim.experiment.configuration import available, load_scenario, load_strategy
+
+    for name in available("strategy"):
+        assert load_strategy(name).name == name
+    for name in available("scenario"):
+        assert load_scenario(name).name == name
+
+
+def test_a_listed_strategy_named_unlike_its_file_is_refused(tmp_path, monkeypatch):
+    import shutil
+
+    from sim.experiment import configuration
+
+    copy = tmp_path / "configs"
+    shutil.copytree(configuration.CONFIG_DIR, copy)
+    (copy / "strategy" / "pyongyang_soft.yaml").write_text(
+        "name: pyongyang_deal\nlevers: [{kind: deal, target: PRK, intensity: 0.5}]\n"
+    )
+    monkeypatch.setattr(configuration, "CONFIG_DIR", copy)
+    with pytest.raises(ConfigError, match=r"strategy.name: the strategy file pyongyang_soft.yaml is named"):
+        configuration.load_strategy("pyongyang_soft")
