@@ -61,16 +61,16 @@ def _save(fig, path: Path) -> list[Path]:
 def _strategy_report(dataset: Dataset, out: Path) -> list[Path]:
     """Cohesion over time with bands, final distributions, survival, ranking table."""
     written = _save(plotting.plot_final_distribution(dataset.summary), out / "final_cohesion")
-    if dataset.timeseries is not None:
-        written += _save(plotting.plot_cohesion_over_time(dataset.timeseries), out / "cohesion_over_time")
+    if "timeseries" in dataset.tables:
+        series = dataset.read("timeseries", columns=[*dataset.identifiers("timeseries"), "cohesion"])
+        written += _save(plotting.plot_cohesion_over_time(series), out / "cohesion_over_time")
     written += _save(plotting.plot_survival(dataset.summary), out / "survival")
-    if dataset.ties is not None and dataset.timeseries is not None:
-        for strategy in dataset.ties["strategy"].unique():
-            written += _save(
-                plotting.plot_tie_heatmaps(dataset.ties, strategy=strategy), out / f"ties_{strategy}"
-            )
+    if "ties" in dataset.tables and "timeseries" in dataset.tables:
+        for strategy in dataset.strategies("ties"):
+            ties = dataset.read("ties", strategy=strategy)
+            written += _save(plotting.plot_tie_heatmaps(ties, strategy=strategy), out / f"ties_{strategy}")
             aligned = _aligned_shares(dataset, strategy)
-            network = plotting.plot_network(dataset.ties, strategy=strategy, **aligned)
+            network = plotting.plot_network(ties, strategy=strategy, **aligned)
             written += _save(network, out / f"network_{strategy}")
     strategies = dataset.summary["strategy"].unique()
     reference = st.REFERENCE if st.REFERENCE in strategies else strategies[0]
@@ -83,7 +83,8 @@ def _strategy_report(dataset: Dataset, out: Path) -> list[Path]:
 def _aligned_shares(dataset: Dataset, strategy: str) -> dict[str, dict[str, float]]:
     """Share of replicates in which each member is aligned at the start and the horizon."""
     threshold = dataset.config["model"]["aligned_threshold"]
-    series = dataset.timeseries[dataset.timeseries["strategy"] == strategy]
+    alignment = [c for c in dataset.columns("timeseries") if c.startswith("alignment_")]
+    series = dataset.read("timeseries", columns=["step", *alignment], strategy=strategy)
     ends = {"aligned_start": series["step"].min(), "aligned_end": series["step"].max()}
     columns = [c for c in series.columns if c.startswith("alignment_")]
     return {

@@ -16,7 +16,8 @@ import json
 import os
 import socket
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,6 +81,24 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> dict[str, Any]:
     data = sink.getvalue().to_pybytes()
     atomic_write_bytes(path, data)
     return {"rows": len(frame), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+@contextmanager
+def atomic_parquet_writer(path: Path, schema: pa.Schema) -> Iterator[pq.ParquetWriter]:
+    """A Parquet writer for tables too large to hold at once, renamed into place when done."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX)
+    os.close(handle)
+    try:
+        with pq.ParquetWriter(temporary, schema, compression="zstd") as writer:
+            yield writer
+        os.chmod(temporary, FILE_MODE)
+        with open(temporary, "rb") as stream:
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def write_json(payload: Mapping[str, Any], path: Path) -> None:
