@@ -48,6 +48,12 @@ def main(cfg: DictConfig) -> None:
         log.error("bad configuration: %s", error)
         discard_unused_output(output)
         raise SystemExit(2) from None
+    except MemoryError:
+        log.error(
+            "the job ran out of memory; run fewer replicates or configurations per job "
+            "(replicates with first_replicate ranges, design.chunk_size; docs/experiments.md, Memory)"
+        )
+        raise SystemExit(2) from None
     if not is_multirun and config.experiment.figures and outcome.status == "done":
         if outcome.is_whole_design:
             analyze(output, progress=False)

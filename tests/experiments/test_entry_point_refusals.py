@@ -8,13 +8,16 @@ directory behind. Each row: the arguments, the line expected, exit status 2.
 
 from __future__ import annotations
 
+import resource
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from sim.model.calibration import data_directory
-from tests.experiments.conftest import run_entry
+from tests.experiments.conftest import ROOT, run_entry
 
 SMALL = ["replicates=8", "horizon=6"]
 
@@ -93,3 +96,32 @@ def test_a_composition_error_is_one_line_on_stderr(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("error: experiment: no option 'nope' (allowed: budget_frontier")
     assert result.stderr.count("\n") == 1 and result.stdout == ""
+
+
+def test_a_job_too_large_for_a_memory_cap_is_refused_with_what_would_fit(tmp_path):
+    """The issue's reproducer: 10,000,000 replicates under a 6 GB cap died with _ArrayMemoryError."""
+    cap = 6 * 10**9
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    run_dir = tmp_path / "run"
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "experiments" / "run.py"),
+            "replicates=10000000",
+            f"hydra.run.dir={run_dir}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=limit_memory,
+    )
+    assert result.returncode == 2, result.stderr[-2000:]
+    line = next(line for line in result.stdout.splitlines() if "bad configuration" in line)
+    assert "replicates: this job needs about" in line and "GB is available" in line
+    assert "'first_replicate=range(0,10000000," in line
+    assert "MemoryError" not in result.stdout + result.stderr
+    assert not run_dir.exists()
