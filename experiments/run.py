@@ -38,7 +38,8 @@ def main(cfg: DictConfig) -> None:
     started = time.monotonic()
     runtime = HydraConfig.get()
     output = Path(runtime.runtime.output_dir)
-    exit_with_sweep()  # in a joblib worker: end with the sweep's process
+    if "joblib" in str(runtime.launcher.get("_target_", "")):
+        exit_with_sweep()  # a joblib worker ends with the sweep's process
     try:
         config = to_config(cfg, runtime.runtime.choices, runtime.overrides.task)
         is_multirun = runtime.mode.name == "MULTIRUN"

@@ -52,9 +52,10 @@ def preflight(config: Config) -> None:
     strategies = job_strategies(config)
     base = RunConfig(**{f.name: getattr(config, f.name) for f in dataclasses.fields(RunConfig)})
     warnings: dict[str, None] = {}
+    extremes = design_extremes(build_design(config.design))
     for strategy in strategies:
         check_lever_overlaps(strategy)
-        for which, point in design_extremes(build_design(config.design)):
+        for which, point in extremes:
             run = with_point(dataclasses.replace(base, strategy=strategy), point)
             try:
                 check_configuration(run)

@@ -28,7 +28,11 @@ def mark_sweep_process() -> None:
 
 
 def exit_with_sweep(poll_seconds: float = POLL_SECONDS) -> None:
-    """In a worker of the sweep's process, exit once that process has gone (checked every second)."""
+    """In a worker of the sweep's process, exit once that process has gone (checked every second).
+
+    Only for workers the sweep's process started itself (the joblib launcher): a SLURM
+    task inherits the variable too, but its parent is SLURM's, never the sweep's.
+    """
     sweep = int(os.environ.get(SWEEP_PROCESS, "0"))
     if sweep in (0, os.getpid()) or _watching.is_set():
         return
