@@ -56,7 +56,7 @@ def check_mapping_keys(config: RunConfig) -> None:
 def _check_keys(
     key: str, mapping: Mapping[str, Any], vocabulary: Iterable[str], complete: bool = False
 ) -> None:
-    vocabulary = [str(word) for word in vocabulary]
+    vocabulary = [str(getattr(word, "value", word)) for word in vocabulary]
     for name in mapping:
         if str(name) not in vocabulary:
             raise unknown_key(f"{key}.{name}", str(name), vocabulary)

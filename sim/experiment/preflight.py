@@ -95,7 +95,7 @@ def check_magnitudes(scenario: ScenarioConfig) -> None:
     shocks = enumerate(scenario.random_shocks)
     items += [(f"scenario.random_shocks[{k}]", s.kind, s.magnitude) for k, s in shocks]
     for key, kind, magnitude in items:
-        bounds = EVENT_MAGNITUDES.get(str(kind))
+        bounds = EVENT_MAGNITUDES.get(str(getattr(kind, "value", kind)))
         if bounds is not None and not bounds[0] <= magnitude <= bounds[1]:
             raise ConfigError(
                 f"{key}.magnitude", f"{magnitude} is out of range for a '{kind}' event", list(bounds)
