@@ -57,9 +57,10 @@ def _check_keys(
     key: str, mapping: Mapping[str, Any], vocabulary: Iterable[str], complete: bool = False
 ) -> None:
     vocabulary = [str(getattr(word, "value", word)) for word in vocabulary]
-    for name in mapping:
-        if str(name) not in vocabulary:
-            raise unknown_key(f"{key}.{name}", str(name), vocabulary)
-    missing = [word for word in vocabulary if word not in mapping]
+    names = [str(getattr(name, "value", name)) for name in mapping]
+    for name in names:
+        if name not in vocabulary:
+            raise unknown_key(f"{key}.{name}", name, vocabulary)
+    missing = [word for word in vocabulary if word not in names]
     if complete and missing:
         raise ConfigError(key, f"lacks {missing}", f"one value for each of {vocabulary}")
