@@ -114,12 +114,14 @@ def duplicate_problems(
         jobs = sorted(part[job_column].unique())
         replicates = sorted(part["replicate"].unique())
         described = ", ".join(f"{k}={v}" for k, v in zip(configuration, _as_tuple(labels), strict=True))
-        problems.append(
-            f"{len(replicates)} replicates ({replicates[0]}..{replicates[-1]}) of {described} appear in more "
-            f"than one job ({len(jobs)} jobs: {listing(jobs)}"
-            + _differences(configs.get(jobs[0], {}), configs.get(jobs[1], {}))
-            + ")"
-        )
+        counted = f"{len(replicates)} replicates ({replicates[0]}..{replicates[-1]}) of {described}"
+        if len(jobs) == 1:
+            problems.append(f"{counted} appear twice in job {jobs[0]}")
+        else:
+            differences = _differences(configs.get(jobs[0], {}), configs.get(jobs[1], {}))
+            problems.append(
+                f"{counted} appear in more than one job ({len(jobs)} jobs: {listing(jobs)}{differences})"
+            )
         if len(problems) >= MAX_LISTED:
             break
     return problems
