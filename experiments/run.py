@@ -52,7 +52,7 @@ def main(cfg: DictConfig) -> None:
     except MemoryError:
         log.error(
             "the job ran out of memory; run fewer replicates or configurations per job "
-            "(replicates with first_replicate ranges, design.chunk_size; docs/experiments.md, Memory)"
+            "(replicates with first_replicate ranges, design.chunk_size; see docs/experiments.md)"
         )
         raise SystemExit(2) from None
     if not is_multirun and config.experiment.figures and outcome.status == "done":
