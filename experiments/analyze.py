@@ -4,8 +4,9 @@
     python experiments/analyze.py results/sweeps/sensitivity --gather-only
 
 Writes <dir>/combined/*.parquet and <dir>/figures/. Exits with status 2 and a list of
-the problems when a chunk is missing or duplicated or a file is corrupt; results already
-written are never modified.
+the problems when a chunk is missing or duplicated, a file is corrupt, jobs come from
+different code or data versions, a name is unsafe or a replicate appears in two jobs;
+results already written are never modified.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directory", type=Path, help="a run or sweep directory under results/")
     parser.add_argument("--gather-only", action="store_true", help="write combined/ but no figures")
+    parser.add_argument(
+        "--allow-mixed-versions",
+        action="store_true",
+        help="combine jobs computed by different code or from different data files (a warning each)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for name in ("fontTools", "matplotlib"):
@@ -32,9 +38,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if args.gather_only:
-            gather(args.directory)
+            gather(args.directory, allow_mixed_versions=args.allow_mixed_versions)
         else:
-            analyze(args.directory)
+            analyze(args.directory, allow_mixed_versions=args.allow_mixed_versions)
     except IncompleteSweepError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

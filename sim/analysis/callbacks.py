@@ -15,20 +15,25 @@ log = logging.getLogger("sim")
 class AnalyzeSweep(Callback):
     """Runs :func:`sim.analysis.reports.analyze` on the sweep directory after the last job returns.
 
-    A sweep with failed or missing jobs is reported (which chunks, which files), not
-    analysed; re-running the same command computes only what is missing.
+    A sweep whose jobs cannot be combined (missing or corrupt jobs, mixed versions,
+    replicates counted twice) is reported, not analysed, and the multirun exits with
+    status 2; an analysis that fails otherwise exits with status 1 after its traceback.
+    Hydra turns a callback's exceptions into warnings, so the exit is raised as
+    :class:`SystemExit`, which it lets through. The jobs' results stay as written.
     """
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         from sim.analysis.reports import analyze
+        from sim.common.errors import ConfigError
         from sim.experiment.dataset import IncompleteSweepError
 
         sweep_dir = Path(config.hydra.sweep.dir)
         try:
             analyze(sweep_dir)
-        except IncompleteSweepError as error:
+        except (IncompleteSweepError, ConfigError) as error:
             log.error("sweep not analysed: %s", error)
-            log.error("re-run the same command to compute only the missing jobs")
+            log.error("the jobs' results are kept; after fixing, run experiments/analyze.py %s", sweep_dir)
+            raise SystemExit(2) from None
         except Exception:
             log.exception("analysis of %s failed; results are intact, see experiments/analyze.py", sweep_dir)
-            raise
+            raise SystemExit(1) from None

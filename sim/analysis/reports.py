@@ -32,10 +32,10 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 Report = Callable[[Dataset, Config, Path], list[Path]]
 
 
-def analyze(root: Path, progress: bool = True) -> list[Path]:
+def analyze(root: Path, progress: bool = True, allow_mixed_versions: bool = False) -> list[Path]:
     """Gather ``root`` and write the figures and tables its experiment calls for."""
     root = Path(root)
-    dataset = gather(root, progress=progress)
+    dataset = gather(root, progress=progress, allow_mixed_versions=allow_mixed_versions)
     config = rehydrate(dataset.config)
     out = root / FIGURES
     analysis = dataset.analysis
@@ -70,17 +70,17 @@ def _strategy_report(dataset: Dataset, config: Config, out: Path) -> list[Path]:
     outcome, reference = str(config.experiment.outcome), _reference(dataset, config)
     final = figures.plot_final_distribution(dataset.summary, outcome, reference=reference)
     written = _save(final, out / f"final_{outcome}")
-    if dataset.timeseries is not None and outcome in dataset.timeseries.columns:
-        over_time = figures.plot_cohesion_over_time(dataset.timeseries, outcome, reference=reference)
+    if "timeseries" in dataset.tables and outcome in dataset.columns("timeseries"):
+        series = dataset.read("timeseries", columns=[*dataset.identifiers("timeseries"), outcome])
+        over_time = figures.plot_cohesion_over_time(series, outcome, reference=reference)
         written += _save(over_time, out / f"{outcome}_over_time")
     written += _save(figures.plot_survival(dataset.summary, reference=reference), out / "survival")
-    if dataset.ties is not None and dataset.timeseries is not None:
-        for strategy in dataset.ties["strategy"].unique():
-            written += _save(
-                figures.plot_tie_heatmaps(dataset.ties, strategy=strategy), out / f"ties_{strategy}"
-            )
+    if "ties" in dataset.tables and "timeseries" in dataset.tables:
+        for strategy in dataset.strategies("ties"):
+            ties = dataset.read("ties", strategy=strategy)
+            written += _save(figures.plot_tie_heatmaps(ties, strategy=strategy), out / f"ties_{strategy}")
             aligned = _aligned_shares(dataset, strategy, config.model.aligned_threshold)
-            network = figures.plot_network(dataset.ties, strategy=strategy, **aligned)
+            network = figures.plot_network(ties, strategy=strategy, **aligned)
             written += _save(network, out / f"network_{strategy}")
     ranking = st.strategy_ranking(
         dataset.summary, outcome, reference=reference, design=dataset.design_parameters
@@ -106,7 +106,8 @@ def _reference(dataset: Dataset, config: Config) -> str:
 
 def _aligned_shares(dataset: Dataset, strategy: str, threshold: float) -> dict[str, dict[str, float]]:
     """Share of replicates in which each member is aligned at the start and the horizon."""
-    series = dataset.timeseries[dataset.timeseries["strategy"] == strategy]
+    alignment = [c for c in dataset.columns("timeseries") if c.startswith("alignment_")]
+    series = dataset.read("timeseries", columns=["step", *alignment], strategy=strategy)
     ends = {"aligned_start": series["step"].min(), "aligned_end": series["step"].max()}
     columns = [c for c in series.columns if c.startswith("alignment_")]
     return {
