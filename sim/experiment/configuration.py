@@ -15,6 +15,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.common.errors import ConfigError
 from sim.common.vocabulary import SUMMARY_OUTCOMES
+from sim.experiment.robust_configuration import PortfolioConfig, RobustnessConfig, validate_robust
 from sim.model.parameters import (
     Kind,
     RunConfig,
@@ -47,6 +48,8 @@ class Analysis(Kind):
     frontier = "frontier"
     sensitivity = "sensitivity"
     hindcast = "hindcast"
+    robustness = "robustness"
+    portfolios = "portfolios"
 
 
 Outcome = Kind("Outcome", {name: name for name in SUMMARY_OUTCOMES})
@@ -95,6 +98,8 @@ class Config(RunConfig):
     experiment: ExperimentConfig = field(default_factory=ExperimentConfig)
     design: DesignConfig = field(default_factory=DesignConfig)
     first_replicate: int = param(0, 0, 2**62, "index of the first replicate (replicates are chunkable too)")
+    robustness: RobustnessConfig = field(default_factory=RobustnessConfig)
+    portfolio: PortfolioConfig = field(default_factory=PortfolioConfig)
 
 
 def register_schemas() -> None:
@@ -117,6 +122,7 @@ def validate(config: Config) -> None:
     kind_of("design.kind", config.design.kind, DesignKind, "design")
     kind_of("experiment.analysis", config.experiment.analysis, Analysis, "analysis")
     kind_of("experiment.outcome", config.experiment.outcome, Outcome, "outcome")
+    validate_robust(config.robustness, config.portfolio)
     available = available_strategies()
     for name in config.experiment.strategies:
         if name not in available:

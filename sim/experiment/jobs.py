@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.experiment.configuration import Config, plain
+from sim.experiment.configuration import Analysis, Config, plain
 from sim.experiment.runner import check_design, run_job
 from sim.experiment.storage import MANIFEST, RunDirectory, config_hash, git_state, now, package_versions
 
@@ -56,7 +56,16 @@ def job_label(config: Config) -> str:
 
 
 def execute_job(config: Config, output: Path, search_root: Path) -> JobOutcome:
-    """Run the job unless an identical complete result exists; write tables and manifest."""
+    """Run the job unless an identical complete result exists; write tables and manifest.
+
+    A portfolio search is different: every job is a worker of one study kept in
+    ``search_root`` (:mod:`sim.experiment.portfolios`), which resumes by itself.
+    """
+    if config.experiment.analysis == Analysis.portfolios:
+        from sim.experiment.portfolios import execute_search
+
+        execute_search(config, output, search_root)
+        return JobOutcome("done", job_label(config), search_root)
     check_design(config)
     full_hash, design_hash = job_identity(config)
     resolved = plain(config)

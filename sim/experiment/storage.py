@@ -36,6 +36,9 @@ PACKAGES = (
     "hydra-core",
     "SALib",
     "matplotlib",
+    "ema-workbench",
+    "optuna",
+    "scikit-learn",
 )
 
 
