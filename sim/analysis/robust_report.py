@@ -118,7 +118,12 @@ def discovery_report(summary: pd.DataFrame, config: Config, info: dict, out: Pat
     for wedge in wedges:
         cases = sd.discovery_cases(summary, wedge, reference, split, robust.case_lift, info["parameters"])
         result = sd.prim_box(
-            cases.x, cases.y, robust.prim_threshold, robust.prim_max_dims, robust.prim_max_qp
+            cases.x,
+            cases.y,
+            robust.prim_threshold,
+            robust.prim_max_dims,
+            robust.prim_max_qp,
+            robust.prim_min_coverage,
         )
         sentence = sd.describe_box(wedge, result, event, int(cases.y.sum()), len(cases.y), robust.prim_max_qp)
         cart = sd.cart_leaf(cases.x, cases.y)

@@ -47,7 +47,8 @@ class RobustnessConfig:
     case_lift: float = param(
         0.5, -1.0, 1.0, "a draw is a case when the wedge raises P(split) over the reference by this"
     )
-    prim_threshold: float = param(0.8, 0.0, 1.0, "PRIM: least density (share of cases) of the chosen box")
+    prim_threshold: float = param(0.8, 0.0, 1.0, "PRIM: density a box needs to count as found")
+    prim_min_coverage: float = param(0.5, 0.0, 1.0, "PRIM: least share of the cases the chosen box keeps")
     prim_max_dims: int = param(3, 1, 100, "PRIM: most parameters the chosen box may restrict")
     prim_max_qp: float = param(0.05, 0.0, 1.0, "PRIM: restrictions with a larger quasi-p-value are dropped")
     regret_quantile: float = param(0.9, 0.5, 1.0, "quantile of regret over draws reported beside the mean")

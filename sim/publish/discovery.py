@@ -5,9 +5,9 @@ probability of the split event (e.g. "intact < 1": the bloc is not intact at the
 over the reference strategy by at least a stated lift. PRIM (the EMA Workbench's
 implementation, Friedman and Fisher 1999; Bryant and Lempert 2010) peels the parameter
 box towards the cases and reports the peeling trajectory (coverage against density); the
-chosen box is the one with the highest coverage among those with density at or above a
-threshold and at most a few restricted parameters, with each limit's quasi-p-value (the
-chance that the restriction arose by luck). A CART tree (scikit-learn) and extra-trees
+chosen box is the densest that keeps a stated share of the cases, stripped of restrictions
+that are not significant, with each limit's quasi-p-value (the chance that the
+restriction arose by luck). A CART tree (scikit-learn) and extra-trees
 feature scores cross-check which parameters matter. A one-sentence summary is written
 from the box.
 """
@@ -81,13 +81,21 @@ class PrimResult:
 
 
 def prim_box(
-    x: pd.DataFrame, y: np.ndarray, threshold: float = 0.8, max_dims: int = 3, max_qp: float = 0.05
+    x: pd.DataFrame,
+    y: np.ndarray,
+    threshold: float = 0.8,
+    max_dims: int = 3,
+    max_qp: float = 0.05,
+    min_coverage: float = 0.5,
 ) -> PrimResult | None:
     """PRIM on (x, y); None when there are no cases (or nothing but cases) to explain.
 
-    Restrictions of the chosen box whose quasi-p-value exceeds ``max_qp`` (trims that
-    chance alone would often produce) are dropped one by one, least significant first,
-    the way Bryant and Lempert recommend; the box without them is added to the trajectory.
+    The chosen box is the densest on the peeling trajectory that still holds at least
+    ``min_coverage`` of the cases. Its restrictions whose quasi-p-value exceeds ``max_qp``
+    (trims chance alone would often produce) are then dropped one at a time, least
+    significant first, and so are the least significant ones beyond ``max_dims``, as Bryant
+    and Lempert (2010) recommend; each simplified box is added to the trajectory.
+    ``threshold`` is PRIM's own density threshold for a box to count as found.
     """
     y = np.asarray(y, dtype=bool)
     if y.all() or not y.any():
@@ -98,33 +106,52 @@ def prim_box(
 
         logging.getLogger("EMA").setLevel(logging.WARNING)
         box = prim.Prim(x.reset_index(drop=True), y, threshold=threshold).find_box()
-        chosen = choose_box(box.peeling_trajectory, threshold, max_dims)
-        chosen = _drop_insignificant(box, chosen, max_qp)
+        chosen = choose_box(box.peeling_trajectory, min_coverage)
+        chosen = _simplify(box, chosen, max_qp, max_dims)
     trajectory = box.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].copy()
     return PrimResult(trajectory, chosen, _limits(box, chosen), float(y.mean()))
 
 
-def _drop_insignificant(box, chosen: int, max_qp: float) -> int:
-    """Drop the least significant restriction while one has a quasi-p-value above ``max_qp``."""
+def choose_box(trajectory: pd.DataFrame, min_coverage: float) -> int:
+    """The densest box holding at least ``min_coverage`` of the cases (ties: the larger coverage)."""
+    enough = trajectory[(trajectory["coverage"] >= min_coverage) & (trajectory["res_dim"] > 0)]
+    if enough.empty:
+        enough = trajectory
+    return int(enough.sort_values(["density", "coverage"], ascending=False).index[0])
+
+
+def _simplify(box, chosen: int, max_qp: float, max_dims: int) -> int:
+    """Drop the least significant restricted side (a lower or upper limit) while one is not
+    significant; then whole parameters, least significant first, while there are too many."""
     box.select(chosen)
     while True:
-        worst = {name: max(q for q in pair if q >= 0) for name, pair in box.qp[chosen].items()}
-        if len(worst) <= 1 or max(worst.values()) <= max_qp:
+        sides = [
+            (q, name, side) for name, pair in box.qp[chosen].items() for side, q in enumerate(pair) if q >= 0
+        ]
+        best = {}
+        for q, name, _ in sides:
+            best[name] = min(q, best.get(name, 1.0))
+        worst_q, name, side = max(sides) if sides else (0.0, "", 0)
+        if len(sides) > 1 and worst_q > max_qp:
+            _widen(box, chosen, name, (side,))
+        elif len(best) > max_dims:
+            _widen(box, chosen, max(best, key=best.get), (0, 1))
+        else:
             return chosen
-        box.drop_restriction(max(worst, key=worst.get), i=chosen)
         chosen = len(box.box_lims) - 1
         box.select(chosen)
 
 
-def choose_box(trajectory: pd.DataFrame, threshold: float, max_dims: int) -> int:
-    """Highest coverage among boxes dense enough and simple enough; else the densest simple box."""
-    simple = trajectory[(trajectory["res_dim"] <= max_dims) & (trajectory["res_dim"] > 0)]
-    if simple.empty:
-        simple = trajectory
-    dense = simple[simple["density"] >= threshold]
-    if not dense.empty:
-        return int(dense.sort_values(["coverage", "density"], ascending=False).index[0])
-    return int(simple.sort_values(["density", "coverage"], ascending=False).index[0])
+def _widen(box, index: int, name: str, sides: tuple[int, ...]) -> None:
+    """Add to the trajectory box ``index`` with ``name``'s given limits (0 lower, 1 upper) reset
+    to the full range (the EMA Workbench's ``drop_restriction``, one side at a time)."""
+    from ema_workbench.analysis.scenario_discovery_util import _in_box
+
+    limits = box.box_lims[index].copy()
+    for side in sides:
+        limits.loc[side, name] = box.box_lims[0].loc[side, name]
+    remaining = box.prim.yi_remaining
+    box.update(limits, remaining[_in_box(box.prim.x.loc[remaining, :], limits)])
 
 
 def _limits(box, index: int) -> pd.DataFrame:
@@ -249,6 +276,11 @@ def describe_box(
     if result is None:
         where = "in none of" if n_cases == 0 else "in every one of"
         return f"The {name} {event} {where} the {n_draws} plausible draws; there is no region to find."
+    if result.limits.empty:
+        return (
+            f"The {name} {event} in {result.base_rate:.0%} of the {n_draws} plausible draws, and PRIM finds "
+            "no region where it does so more often: this box is weak."
+        )
     conditions = [_limit_words(row) for _, row in result.limits.iterrows()]
     joined = ", ".join(conditions[:-1]) + (" and " if len(conditions) > 1 else "") + conditions[-1]
     qp = result.limits[["qp_low", "qp_high"]].max(axis=1).max()
