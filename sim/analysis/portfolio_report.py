@@ -45,7 +45,7 @@ def portfolio_report(root: Path, out: Path) -> list[Path]:
     finished = [t for t in study.trials if t.state.name == "COMPLETE"]
     if not finished:
         raise FileNotFoundError(f"{root}: the study has no finished trial yet")
-    front = {t.number for t in study.best_trials}
+    front = distinct_front(study.best_trials)
     trials = pd.DataFrame(
         {
             "trial": [t.number for t in finished],
@@ -57,8 +57,11 @@ def portfolio_report(root: Path, out: Path) -> list[Path]:
         }
     )
     write_parquet(trials, out / "trials.parquet")
-    statistic = "mean" if settings.statistic == "mean" else f"{settings.quantile:g}-quantile over draws of"
-    objective = f"{statistic} {outcome.replace('_', ' ')}"
+    words = rb.outcome_words(outcome)
+    if settings.statistic == "mean":
+        objective = f"mean {words} over plausible draws"
+    else:
+        objective = f"{settings.quantile:g}-quantile of {words} over draws"
     named = pd.DataFrame(
         [
             {
@@ -74,13 +77,33 @@ def portfolio_report(root: Path, out: Path) -> list[Path]:
     written = _save(plot_pareto(trials, named, objective=objective), out / "pareto_front")
     best = [t for t in finished if t.number in front]
     written += _front_table(best, out)
-    written += _comparison(attrs, best, config, out)
+    written += _comparison(attrs, compared(best, settings.compare), config, out)
     for trial in best:
         strategy = build_portfolio(f"portfolio_{trial.number}", menu, settings, from_params(trial.params))
         path = out / "portfolios" / f"portfolio_{trial.number}.yaml"
         atomic_write_bytes(path, OmegaConf.to_yaml(plain(strategy)).encode())
         written.append(path)
     return written
+
+
+def distinct_front(trials: list) -> set[int]:
+    """Trial numbers of the Pareto front, one per distinct portfolio (the first found)."""
+    seen: dict[str, int] = {}
+    for trial in sorted(trials, key=lambda t: t.number):
+        seen.setdefault(trial.user_attrs.get("levers", str(trial.params)), trial.number)
+    return set(seen.values())
+
+
+def compared(best: list, count: int) -> list:
+    """At most ``count`` front portfolios that use a lever: the one with the best robust outcome
+    and the rest spread evenly along the cost axis."""
+    acting = sorted((t for t in best if t.user_attrs.get("levers") != "no levers"), key=lambda t: t.values[1])
+    if len(acting) <= count:
+        return acting
+    top = min(acting, key=lambda t: t.values[0])
+    spread = [acting[round(k)] for k in np.linspace(0, len(acting) - 1, count - 1)]
+    chosen = {t.number: t for t in [*spread, top]}
+    return sorted(chosen.values(), key=lambda t: t.values[1])
 
 
 def _front_table(best: list, out: Path) -> list[Path]:

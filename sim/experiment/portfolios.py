@@ -33,7 +33,12 @@ from sim.model.bloc_model import BlocModel
 from sim.model.parameters import RunConfig, StrategyConfig
 
 log = logging.getLogger("sim")
-IGNORED = ("trials", "worker")  # settings a resumed or parallel search may change
+IGNORED = ("trials", "worker", "compare")  # settings a resumed or parallel search may change
+SEARCH_SETTINGS = ("scenario", "model", "design", "replicates", "horizon", "seed", "first_replicate")
+JUDGED_BY = {
+    "experiment": ("outcome", "reference", "strategies"),
+    "robustness": ("goal", "plausible", "plausible_level"),
+}
 
 
 @dataclass(frozen=True)
@@ -129,10 +134,14 @@ def directions(outcome: str) -> list[str]:
 
 
 def identity(config: Config) -> str:
-    """What a study is about: the configuration except the settings a worker may change."""
+    """What a study is about: the world and ensemble its candidates run on, what they are
+    judged by, and the search space (not the settings a resumed or parallel worker may change)."""
     resolved = plain(config)
-    resolved["portfolio"] = {k: v for k, v in resolved["portfolio"].items() if k not in IGNORED}
-    return config_hash(resolved)
+    subject = {key: resolved[key] for key in SEARCH_SETTINGS}
+    for group, keys in JUDGED_BY.items():
+        subject[group] = {key: resolved[group][key] for key in keys}
+    subject["portfolio"] = {k: v for k, v in resolved["portfolio"].items() if k not in IGNORED}
+    return config_hash(subject)
 
 
 def prepare_study(config: Config, directory: Path) -> optuna.Study:

@@ -67,6 +67,7 @@ class PortfolioConfig:
     max_start: int = param(36, 0, 1200, "latest start month a lever may get")
     start_step: int = param(6, 1, 120, "grid of start months")
     seed: int = param(0, 0, 2**32 - 1, "seed of the sampler (each worker adds its index)")
+    compare: int = param(5, 1, 1000, "front portfolios the report compares with the named strategies")
 
 
 def validate_robust(robustness: RobustnessConfig, portfolio: PortfolioConfig) -> None:
