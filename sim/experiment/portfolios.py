@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import optuna
 from mesa import Agent
+from tqdm.auto import tqdm
 
 from sim.common.errors import ConfigError
 from sim.common.goals import Goal, lower_is_better, parse_goal
@@ -108,7 +109,7 @@ def plausible(config: Config, ensemble: Ensemble) -> list[int]:
     criterion = parse_goal("robustness.plausible", robust.plausible)
     reference = load_strategy(config.experiment.reference)
     kept = []
-    for index in range(len(ensemble.points)):
+    for index in tqdm(range(len(ensemble.points)), desc="plausible draws", leave=False):
         summary = run_draw(reference, ensemble, index)
         if criterion.met(summary[criterion.outcome], summary["defected"]).mean() >= robust.plausible_level:
             kept.append(index)
