@@ -101,9 +101,12 @@ def compared(best: list, count: int) -> list:
     if len(acting) <= count:
         return acting
     top = min(acting, key=lambda t: t.values[0])
-    spread = [acting[round(k)] for k in np.linspace(0, len(acting) - 1, count - 1)]
-    chosen = {t.number: t for t in [*spread, top]}
-    return sorted(chosen.values(), key=lambda t: t.values[1])
+    for points in (count, count - 1):
+        spread = {acting[round(k)].number: acting[round(k)] for k in np.linspace(0, len(acting) - 1, points)}
+        spread[top.number] = top
+        if len(spread) <= count:
+            break
+    return sorted(spread.values(), key=lambda t: t.values[1])
 
 
 def _front_table(best: list, out: Path) -> list[Path]:
