@@ -52,6 +52,15 @@ class Analysis(Kind):
     portfolios = "portfolios"
 
 
+COMPARING_ANALYSES = (
+    Analysis.single,
+    Analysis.compare_strategies,
+    Analysis.frontier,
+    Analysis.robustness,
+    Analysis.portfolios,
+)
+"""Analyses that report differences against ``experiment.reference``."""
+
 Outcome = Kind("Outcome", {name: name for name in SUMMARY_OUTCOMES})
 Outcome.__doc__ = "A per-replicate outcome of the run summary that an analysis reports."
 
@@ -98,6 +107,7 @@ class Config(RunConfig):
     experiment: ExperimentConfig = field(default_factory=ExperimentConfig)
     design: DesignConfig = field(default_factory=DesignConfig)
     first_replicate: int = param(0, 0, 2**62, "index of the first replicate (replicates are chunkable too)")
+    batch_memory_mb: int = param(256, 16, 10**7, "memory for the model arrays of one batch of worlds (MB)")
     robustness: RobustnessConfig = field(default_factory=RobustnessConfig)
     portfolio: PortfolioConfig = field(default_factory=PortfolioConfig)
 
@@ -128,7 +138,8 @@ def validate(config: Config) -> None:
         if name not in available:
             raise ConfigError("experiment.strategies", f"unknown strategy '{name}'", available)
     strategies = job_strategy_names(config)
-    if len(strategies) > 1 and config.experiment.reference not in strategies:
+    compares = config.experiment.analysis in COMPARING_ANALYSES
+    if compares and len(strategies) > 1 and config.experiment.reference not in strategies:
         raise ConfigError(
             "experiment.reference",
             f"'{config.experiment.reference}' is not among the strategies this experiment runs",

@@ -41,6 +41,16 @@ INITIAL_OVERRIDABLE: tuple[str, ...] = (
     "arms_supply",
 )
 DEFAULT_TRUST = 0.5
+# Configuration paths the start values depend on (worlds that vary them get their own).
+CALIBRATION_INPUTS: tuple[str, ...] = (
+    "scenario.data",
+    "scenario.states",
+    "scenario.initial",
+    "scenario.tie_scale",
+    "scenario.trust",
+    "scenario.swing_buyers",
+    "model.sanctions_half_saturation",
+)
 
 
 @dataclass(frozen=True)
