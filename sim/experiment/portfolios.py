@@ -32,6 +32,7 @@ from sim.experiment.storage import config_hash, git_state, now, package_versions
 from sim.experiment.study import open_study, run_worker
 from sim.model.bloc_model import BlocModel
 from sim.model.parameters import RunConfig, StrategyConfig
+from sim.model.worlds import Worlds
 
 log = logging.getLogger("sim")
 IGNORED = ("trials", "worker", "compare")  # settings a resumed or parallel search may change
@@ -83,36 +84,50 @@ def ensemble(config: Config) -> Ensemble:
     )
 
 
-def run_draw(strategy: StrategyConfig, ensemble: Ensemble, index: int) -> dict[str, np.ndarray]:
-    """The per-replicate summary of one strategy on one draw."""
-    run = with_point(dataclasses.replace(ensemble.base, strategy=strategy), ensemble.points[index])
-    model = BlocModel(run, first_replicate=ensemble.first_replicate).run()
+def run_draws(strategy: StrategyConfig, ensemble: Ensemble, draws: list[int]) -> dict[str, np.ndarray]:
+    """The per-replicate summary of one strategy on the given draws, all in one batch of
+    worlds (replicate r of a draw is the same world as in a design chunk or alone); the
+    ``point`` column names each row's draw."""
+    names = list(ensemble.points[0]) if ensemble.points else []
+    values = {name: [ensemble.points[index][name] for index in draws] for name in names}
+    replicates = np.arange(ensemble.first_replicate, ensemble.first_replicate + ensemble.base.replicates)
+    worlds = Worlds.product(values, replicates, point_ids=draws)
+    run = with_point(dataclasses.replace(ensemble.base, strategy=strategy), {})
+    model = BlocModel(run, worlds=worlds).run()
     summary = model.recorder.summary()
     Agent._ids.pop(model, None)  # Mesa 3.3 keeps every model otherwise (mesa/mesa#3179)
-    return summary
+    return {**summary, POINT: worlds.point[model.recorder.world_index("summary")]}
 
 
 def evaluate(strategy: StrategyConfig, ensemble: Ensemble, draws: list[int]) -> DrawResults:
     """Per-draw mean outcome, mean US cost and P(goal) of ``strategy`` on the given draws."""
-    rows = []
-    for index in draws:
-        summary = run_draw(strategy, ensemble, index)
-        met = ensemble.goal.met(summary[ensemble.goal.outcome], summary["defected"])
-        rows.append((summary[ensemble.outcome].mean(), summary["us_cost"].mean(), met.mean()))
-    values = np.asarray(rows, dtype=float).reshape(len(draws), 3)
-    return DrawResults(values[:, 0], values[:, 1], values[:, 2])
+    summary = run_draws(strategy, ensemble, draws)
+    met = ensemble.goal.met(summary[ensemble.goal.outcome], summary["defected"])
+    means = {
+        name: _per_draw(summary[POINT], values, draws)
+        for name, values in (
+            ("outcome", summary[ensemble.outcome]),
+            ("cost", summary["us_cost"]),
+            ("goal", met),
+        )
+    }
+    return DrawResults(means["outcome"], means["cost"], means["goal"])
+
+
+def _per_draw(points: np.ndarray, values: np.ndarray, draws: list[int]) -> np.ndarray:
+    """Mean of ``values`` over the worlds of each draw, in the order of ``draws``."""
+    values = np.asarray(values, dtype=float)
+    return np.array([values[points == draw].mean() for draw in draws])
 
 
 def plausible(config: Config, ensemble: Ensemble) -> list[int]:
     """Indices of draws where the reference strategy meets the plausibility criterion."""
     robust = config.robustness
     criterion = parse_goal("robustness.plausible", robust.plausible)
-    reference = load_strategy(config.experiment.reference)
-    kept = []
-    for index in tqdm(range(len(ensemble.points)), desc="plausible draws", leave=False):
-        summary = run_draw(reference, ensemble, index)
-        if criterion.met(summary[criterion.outcome], summary["defected"]).mean() >= robust.plausible_level:
-            kept.append(index)
+    every = list(range(len(ensemble.points)))
+    summary = run_draws(load_strategy(config.experiment.reference), ensemble, every)
+    share = _per_draw(summary[POINT], criterion.met(summary[criterion.outcome], summary["defected"]), every)
+    kept = [index for index in every if share[index] >= robust.plausible_level]
     if len(kept) < 2:
         raise ConfigError(
             "design.samples",
@@ -166,10 +181,8 @@ def prepare_study(config: Config, directory: Path) -> optuna.Study:
         study.set_user_attr("draws", plausible(config, points))
     if settings.worker == 0 and "named" not in study.user_attrs:
         draws = study.user_attrs["draws"]
-        named = {
-            name: evaluate(load_strategy(name), points, draws).as_attrs()
-            for name in config.experiment.strategies
-        }
+        names = tqdm(config.experiment.strategies, desc="named strategies", leave=False)
+        named = {name: evaluate(load_strategy(name), points, draws).as_attrs() for name in names}
         study.set_user_attr("named", named)
     return study
 
