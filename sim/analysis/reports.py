@@ -17,11 +17,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from sim.analysis.portfolio_report import portfolio_report
+from sim.analysis.robust_report import robustness_report
 from sim.experiment.configuration import Analysis, Config, DesignKind, rehydrate
 from sim.experiment.dataset import FIGURES, Dataset, IncompleteSweepError, gather
 from sim.experiment.designs import sensitivity_design
 from sim.experiment.sensitivity_design import SensitivityDesign
 from sim.experiment.storage import write_json, write_parquet
+from sim.experiment.study import study_path
 from sim.publish import figures, style, tables
 from sim.publish import sensitivity as sa
 from sim.publish import statistics as st
@@ -35,6 +38,12 @@ Report = Callable[[Dataset, Config, Path], list[Path]]
 def analyze(root: Path, progress: bool = True, allow_mixed_versions: bool = False) -> list[Path]:
     """Gather ``root`` and write the figures and tables its experiment calls for."""
     root = Path(root)
+    if study_path(root).is_file():
+        written = portfolio_report(root, root / FIGURES)
+        write_json(
+            {"figures_and_tables": [str(p.relative_to(root)) for p in written]}, root / FIGURES / "index.json"
+        )
+        return written
     dataset = gather(root, progress=progress, allow_mixed_versions=allow_mixed_versions)
     config = rehydrate(dataset.config)
     out = root / FIGURES
@@ -52,6 +61,7 @@ def analyze(root: Path, progress: bool = True, allow_mixed_versions: bool = Fals
         "frontier": _frontier_report,
         "sensitivity": _sensitivity_report,
         "hindcast": _hindcast_report,
+        "robustness": robustness_report,
     }[analysis]
     written = report(dataset, config, out)
     write_json({"figures_and_tables": [str(p.relative_to(root)) for p in written]}, out / "index.json")

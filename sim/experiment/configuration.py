@@ -19,6 +19,7 @@ from sim.common.errors import ConfigError
 from sim.common.vocabulary import SUMMARY_OUTCOMES
 from sim.experiment.keys import check_known_keys, check_mapping_keys
 from sim.experiment.names import check_identifier, check_parameter_path, check_unique
+from sim.experiment.robust_configuration import PortfolioConfig, RobustnessConfig, validate_robust
 from sim.model.parameters import (
     Kind,
     RunConfig,
@@ -51,9 +52,17 @@ class Analysis(Kind):
     frontier = "frontier"
     sensitivity = "sensitivity"
     hindcast = "hindcast"
+    robustness = "robustness"
+    portfolios = "portfolios"
 
 
-COMPARING_ANALYSES = (Analysis.single, Analysis.compare_strategies, Analysis.frontier)
+COMPARING_ANALYSES = (
+    Analysis.single,
+    Analysis.compare_strategies,
+    Analysis.frontier,
+    Analysis.robustness,
+    Analysis.portfolios,
+)
 """Analyses that report differences against ``experiment.reference``."""
 
 Outcome = Kind("Outcome", {name: name for name in SUMMARY_OUTCOMES})
@@ -103,6 +112,8 @@ class Config(RunConfig):
     design: DesignConfig = field(default_factory=DesignConfig)
     first_replicate: int = param(0, 0, 2**62, "index of the first replicate (replicates are chunkable too)")
     batch_memory_mb: int = param(256, 16, 10**7, "memory for the model arrays of one batch of worlds (MB)")
+    robustness: RobustnessConfig = field(default_factory=RobustnessConfig)
+    portfolio: PortfolioConfig = field(default_factory=PortfolioConfig)
 
 
 def register_schemas() -> None:
@@ -148,6 +159,7 @@ def validate(config: Config) -> None:
     check_identifier("experiment.name", config.experiment.name)
     check_identifier("scenario.name", config.scenario.name)
     check_identifier("strategy.name", config.strategy.name)
+    validate_robust(config.robustness, config.portfolio)
     available = available_strategies()
     for name in config.experiment.strategies:
         if name not in available:

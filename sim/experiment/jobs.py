@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.experiment.configuration import Config, plain
+from sim.experiment.configuration import Analysis, Config, plain
 from sim.experiment.preflight import preflight
 from sim.experiment.provenance import code_version, config_hash, data_checksums, identity, package_versions
 from sim.experiment.runner import run_job
@@ -106,7 +106,16 @@ def job_label(config: Config) -> str:
 
 
 def execute_job(config: Config, output: Path, search_root: Path) -> JobOutcome:
-    """Run the job unless an identical complete result exists; write tables and manifest."""
+    """Run the job unless an identical complete result exists; write tables and manifest.
+
+    A portfolio search is different: every job is a worker of one study kept in
+    ``search_root`` (:mod:`sim.experiment.portfolios`), which resumes by itself.
+    """
+    if config.experiment.analysis == Analysis.portfolios:
+        from sim.experiment.portfolios import execute_search
+
+        execute_search(config, output, search_root)
+        return JobOutcome("done", job_label(config), search_root)
     preflight(config)
     job = job_identity(config)
     label = job_label(config)

@@ -39,6 +39,9 @@ PACKAGES = (
     "hydra-core",
     "SALib",
     "matplotlib",
+    "ema-workbench",
+    "optuna",
+    "scikit-learn",
 )
 
 

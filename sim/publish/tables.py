@@ -102,6 +102,14 @@ def format_probability(estimate: float, lower: float, upper: float, *, decimals:
     return format_number(estimate, decimals) + bounds
 
 
+def format_range(lower: float, upper: float, *, digits: int = 3) -> str:
+    """'0.120 to 0.340' with shared decimals; a dash when either end is missing."""
+    if not (_finite(lower) and _finite(upper)):
+        return MISSING
+    places = decimals_for(lower, upper, digits=digits)
+    return f"{format_number(lower, places)} to {format_number(upper, places)}"
+
+
 def format_pvalue(p: float, *, threshold: float = 0.001) -> str:
     """p-value with three decimals, or '< 0.001' (tiny p-values are not more meaningful)."""
     if not _finite(p):
@@ -203,50 +211,52 @@ def ranking_table(
     metric: str = "cohesion",
     reference: str = REFERENCE,
     *,
-    effect: str = "cohens_dz",
     labels: Mapping[str, str] | Callable[[str], str] | None = None,
     digits: int = 3,
 ) -> Table:
     """Strategy ranking (from ``statistics.strategy_ranking``) as a formatted table.
 
-    Columns: [scenario], rank, strategy, mean metric [CI], difference vs the reference
-    [CI], Holm-adjusted Wilcoxon p, effect size (d_z or rank-biserial), P(intact) [CI],
-    median months to first defection ("n.r." = survival stayed above 0.5), mean US cost.
+    Columns: [scenario], rank, strategy, mean metric [95% Monte Carlo CI], difference vs the
+    reference [CI], the spread of per-point means across the design's parameter draws
+    (5-95%, only when there are several points), P(intact) [CI], median months to first
+    defection ("n.r." = survival stayed above 0.5), mean US cost. No p-values or effect
+    sizes: with thousands of simulated worlds any difference is "significant", so they
+    measure the number of runs, not the strength of a wedge (they stay in ranking.parquet).
     """
     show = _namer(labels)
     multi = "scenario" in ranking.columns and ranking["scenario"].nunique() > 1
-    effect_headers = {"cohens_dz": ("d_z", r"$d_z$"), "rank_biserial": ("r_rb", r"$r_{rb}$")}
+    spread = "spread_lower" in ranking.columns and ranking["spread_lower"].notna().any()
     ref = _label(reference)
+    name = _label(metric).capitalize()
     columns = [
         Column("Rank", "Rank"),
         Column("Strategy", "Strategy", "l"),
-        Column(f"{_label(metric).capitalize()} [95% CI]", f"{_label(metric).capitalize()} [95\\% CI]"),
+        Column(f"{name} [95% CI]", f"{name} [95\\% CI]"),
         Column(f"Δ vs {ref} [95% CI]", f"$\\Delta$ vs {ref} [95\\% CI]"),
-        Column("p (Holm)", "$p$ (Holm)"),
-        Column(*effect_headers[effect]),
         Column("P(intact) [95% CI]", "P(intact) [95\\% CI]"),
         Column("Median months to defection", "Median months to defection"),
         Column("US cost", "US cost"),
     ]
+    if spread:
+        columns.insert(4, Column(f"{name} across draws (5–95%)", f"{name} across draws (5--95\\%)"))
     if multi:
         columns.insert(0, Column("Scenario", "Scenario", "l"))
     rows = []
     for _, r in ranking.iterrows():
         is_ref = r["strategy"] == reference
         pair = (r["mean_diff"], r["diff_lower"], r["diff_upper"])
-        p = r["p_value"] if pd.isna(r["p_holm"]) else r["p_holm"]
         intact = (r.get("p_intact"), r.get("p_intact_lower"), r.get("p_intact_upper"))
         cells = [
             str(int(r["rank"])),
             show(r["strategy"]),
             format_interval(r["mean"], r["mean_lower"], r["mean_upper"], digits=digits),
             "ref." if is_ref else format_interval(*pair, digits=digits),
-            MISSING if is_ref else format_pvalue(p),
-            MISSING if is_ref else format_number(r[effect], 2),
             format_probability(*intact),
             format_number(r.get("median_time_to_defection"), 1, na=NOT_REACHED),
             format_number(r.get("mean_us_cost"), digits=digits),
         ]
+        if spread:
+            cells.insert(4, format_range(r["spread_lower"], r["spread_upper"], digits=digits))
         if multi:
             cells.insert(0, _label(r["scenario"]))
         rows.append(tuple(cells))
