@@ -36,9 +36,12 @@ def _save(fig, path: Path) -> list[Path]:
 
 
 def ensemble_parameters(dataset: Dataset, config: Config) -> list[str]:
-    """The uncertain parameters: the design's, as columns of the summary."""
+    """The uncertain parameters, as columns of the summary: the design's, or those of the
+    model's own ensemble (``scenario.uncertainty``: parameters or the columns of its file)."""
     names = [spec.name for spec in config.design.parameters]
-    return [name for name in names if name in dataset.summary.columns]
+    names += [spec.name for spec in config.scenario.uncertainty.parameters]
+    drawn = [c for c in dataset.summary.columns if c.startswith(("model.", "scenario.", "strategy."))]
+    return [name for name in dict.fromkeys(names + drawn) if name in dataset.summary.columns]
 
 
 def plausible_summary(dataset: Dataset, config: Config) -> tuple[pd.DataFrame, dict]:

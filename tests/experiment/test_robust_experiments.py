@@ -43,6 +43,22 @@ def test_robustness_experiment_writes_ranking_and_discovery(tmp_path: Path) -> N
 
 
 @pytest.mark.slow
+def test_robustness_reads_the_models_own_ensemble(tmp_path: Path) -> None:
+    run_entry(
+        "run.py", "experiment=robustness", "design=none", "+scenario/uncertainty=behavioural",
+        "scenario.uncertainty.draws=24", "replicates=240", "experiment.strategies=[status_quo,moscow_deal]",
+        f"hydra.run.dir={tmp_path}",
+    )  # fmt: skip
+    figures = tmp_path / "figures"
+    ensemble = json.loads((figures / "ensemble.json").read_text())
+    assert ensemble["draws"] == 24 and ensemble["replicates_per_draw"] == 10
+    assert "model.deal_value" in ensemble["parameters"]
+    ranking = pd.read_parquet(figures / "robust_ranking.parquet")
+    assert (ranking["replicates"] == 10).all()
+    assert "The Moscow deal " in (figures / "discovery.md").read_text()
+
+
+@pytest.mark.slow
 def test_portfolio_search_resumes_and_refuses_another_configuration(tmp_path: Path) -> None:
     args = ["experiment=portfolios", *SMALL, "robustness.plausible_level=0.3", f"hydra.run.dir={tmp_path}"]
     run_entry("run.py", *args, "portfolio.trials=4")

@@ -82,7 +82,8 @@ def _regret_panel(
     positions = np.arange(len(order))
     means = ranked["mean_regret"].to_numpy()
     lows, highs = ranked["mean_regret_lower"].to_numpy(), ranked["mean_regret_upper"].to_numpy()
-    ax.errorbar(means, positions, xerr=[means - lows, highs - means], fmt="none", ecolor="black", lw=0.8)
+    # percentile intervals need not contain the estimate, so draw them as segments
+    ax.hlines(positions, lows, highs, color="black", lw=0.8)
     ax.scatter(means, positions, marker="D", s=14, color="white", edgecolor="black", lw=0.6, zorder=3)
     ax.scatter(
         ranked["quantile_regret"], positions, marker="|", s=60, color=OKABE_ITO["vermillion"], zorder=3
@@ -115,8 +116,10 @@ def plot_cost_effect(
         ax = fig.subplots()
         for _, row in ranking.iterrows():
             color = colors[row["strategy"]]
-            low, high = row["mean"] - row["spread_lower"], row["spread_upper"] - row["mean"]
-            ax.errorbar(row["mean_cost"], row["mean"], yerr=[[low], [high]], color=color, lw=0.8, alpha=0.7)
+            # the mean may lie outside its 5-95% range when draws are few and skewed
+            ax.vlines(
+                row["mean_cost"], row["spread_lower"], row["spread_upper"], color=color, lw=0.8, alpha=0.7
+            )
             ax.scatter(row["mean_cost"], row["mean"], s=20, color=color, edgecolor="black", lw=0.5, zorder=3)
             ax.annotate(
                 pretty(row["strategy"]), (row["mean_cost"], row["mean"]), xytext=(3, 2),
