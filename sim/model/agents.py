@@ -20,7 +20,9 @@ from sim.model.strategies import Lever, Policy
 from sim.model.world import World, outgoing
 from sim.model.worlds import lift
 
-ENERGY, MILITARY, ECONOMIC = (LAYERS.index(name) for name in ("energy", "military", "economic"))
+ENERGY, MILITARY, ECONOMIC, TREATY = (
+    LAYERS.index(name) for name in ("energy", "military", "economic", "treaty")
+)
 TRADE_LAYERS = [ENERGY, ECONOMIC]
 
 
@@ -135,10 +137,13 @@ class BlocState(mesa.Agent):
         return current + params.alignment_rate * (expit(log_odds) - current)
 
     def _next_trust(self, previous: World, params: ModelParameters) -> np.ndarray:
-        """S9: trust in a partner follows its baseline, lowered when the partner drifts away."""
+        """S9: trust in a partner follows its baseline, lowered when the partner drifts away
+        and, lastingly, when it has abandoned this state (an event records the abandonment)."""
         i = self.index
         kept = self.model.this_month("trust kept", lambda: self._trust_kept(previous, params))
         target = previous.baseline_trust[:, i, :] * kept
+        abandoned = lift(params.abandonment_persistence, 2) * previous.abandonment[:, i, :]
+        target = np.clip(target - abandoned, 0.0, 1.0)
         target[:, i] = 1.0
         current = previous.trust[:, i, :]
         return current + lift(params.trust_rate, 2) * (target - current)
@@ -158,7 +163,9 @@ class BlocState(mesa.Agent):
         closeness = np.sqrt(
             a[:, i, None] * a / (previous.start_alignment[:, i, None] * previous.start_alignment)
         )
-        target = previous.baseline_ties[:, :, i, :] * closeness[:, None, :]
+        reference = previous.baseline_ties[:, :, i, :].copy()
+        reference[:, TREATY] = previous.treaties[:, i, :]  # the legal commitment in force
+        target = reference * closeness[:, None, :]
         need = self._trade_need(previous, policy, incentives, params)
         for layer in TRADE_LAYERS:
             target[:, layer, :] *= need

@@ -14,7 +14,6 @@ import numpy as np
 
 from sim.common.calendar import month_offset, parse_month
 from sim.common.errors import ConfigError
-from sim.common.vocabulary import LAYERS
 from sim.model.parameters import (
     EventConfig,
     EventKind,
@@ -28,8 +27,9 @@ from sim.model.world import World
 from sim.model.worlds import lift, pick
 
 # Event kinds that change what tie relations are computed from (metrics.Relations): the
-# ties themselves, and the oil stakes that weigh energy ties.
-CHANGES_TIES: tuple[str, ...] = ("treaty",)
+# ties themselves (none: events are inputs, ties outputs; a treaty changes the commitment
+# in force, which the ties follow month by month), and the oil stakes that weigh energy ties.
+CHANGES_TIES: tuple[str, ...] = ()
 CHANGES_OIL: tuple[str, ...] = ("oil_price",)
 ACTOR_COUNTS: dict[str, int | None] = {
     "war": 1,
@@ -38,20 +38,22 @@ ACTOR_COUNTS: dict[str, int | None] = {
     "treaty": 2,
     "abandonment": 2,
     "oil_price": None,
-    "trust": 2,
-    "tie": 2,
 }
 
 
 @dataclass(frozen=True)
 class Event:
-    """A validated dated shock: ``step`` months after the scenario start."""
+    """A validated dated shock: ``step`` months after the scenario start.
+
+    An event is something the model does not decide (a war, sanctions, a treaty signed, a
+    patron failing a client): it writes inputs (war need, sanctions baselines, treaties in
+    force, abandonment records, oil stakes), never a tie, trust or alignment.
+    """
 
     step: int
     kind: str
     actors: tuple[int, ...]
     magnitude: float | np.ndarray  # (W,) where worlds differ
-    layer: int | None
     label: str
 
 
@@ -71,8 +73,7 @@ def compile_events(
                 "a date on or after the start",
             )
         actors = _actor_indices(f"{key}.actors", spec.kind, spec.actors, states)
-        layer = _event_layer(f"{key}.layer", spec)
-        compiled.append(Event(step, spec.kind, actors, float(spec.magnitude), layer, spec.note or spec.kind))
+        compiled.append(Event(step, spec.kind, actors, float(spec.magnitude), spec.note or spec.kind))
     return tuple(sorted(compiled, key=lambda event: event.step))
 
 
@@ -84,14 +85,6 @@ def _actor_indices(key: str, kind: str, actors: Sequence[str], states: tuple[str
     if expected is not None and len(actors) != expected:
         raise ConfigError(key, f"'{kind}' needs {expected} actor(s), got {list(actors)}")
     return tuple(states.index(code) for code in actors)
-
-
-def _event_layer(key: str, spec: EventConfig) -> int | None:
-    if spec.kind != "tie":
-        return None
-    if spec.layer not in LAYERS:
-        raise ConfigError(key, f"tie events need a layer, got '{spec.layer}'", list(LAYERS))
-    return LAYERS.index(spec.layer)
 
 
 def apply_event(world: World, event: Event, mask: np.ndarray | slice, model: ModelParameters) -> None:
@@ -107,30 +100,17 @@ def apply_event(world: World, event: Event, mask: np.ndarray | slice, model: Mod
         gap = 1.0 - world.baseline_sanctions[mask, a[0]]
         world.baseline_sanctions[mask, a[0]] += np.clip(m, 0.0, 1.0) * gap
     elif event.kind == "treaty":
-        treaty = LAYERS.index("treaty")
-        for source, target in ((a[0], a[1]), (a[1], a[0])):
-            world.ties[mask, treaty, source, target] = m
-            world.baseline_ties[mask, treaty, source, target] = m
+        world.treaties[mask, a[0], a[1]] = m
+        world.treaties[mask, a[1], a[0]] = m
     elif event.kind == "abandonment":
         patron, client = a
-        _shift_trust(world, mask, client, patron, -m, pick(model.abandonment_persistence, mask))
-    elif event.kind == "trust":
-        _shift_trust(world, mask, a[0], a[1], m, 1.0)
-        _shift_trust(world, mask, a[1], a[0], m, 1.0)
+        record = world.abandonment[mask, client, patron]
+        world.abandonment[mask, client, patron] = np.clip(record + m, 0.0, 1.0)
     elif event.kind == "oil_price":
         rows = np.arange(world.replicates)[mask]
         who = list(a) if a else list(range(world.oil.shape[1]))
         index = np.ix_(rows, who)
         world.oil[index] = np.clip(world.oil[index] * lift(m, 2), 0.0, 1.0)
-    elif event.kind == "tie":
-        current = world.baseline_ties[mask, event.layer, a[0], a[1]]
-        world.baseline_ties[mask, event.layer, a[0], a[1]] = np.clip(current + m, 0.0, 1.0)
-
-
-def _shift_trust(world: World, mask, truster: int, trusted: int, change: float, persistence: float) -> None:
-    world.trust[mask, truster, trusted] = np.clip(world.trust[mask, truster, trusted] + change, 0.0, 1.0)
-    lasting = world.baseline_trust[mask, truster, trusted] + change * persistence
-    world.baseline_trust[mask, truster, trusted] = np.clip(lasting, 0.0, 1.0)
 
 
 @dataclass
@@ -176,7 +156,7 @@ class RandomShocks:
                 continue
             struck_kinds.add(spec.kind)
             if spec.kind == "oil_price" or self.actors[k]:
-                event = Event(step, spec.kind, self.actors[k], spec.magnitude, None, spec.kind)
+                event = Event(step, spec.kind, self.actors[k], spec.magnitude, spec.kind)
                 apply_event(world, event, struck, model)
                 continue
             choice = np.minimum((self.pair[:, step, k] * len(pairs)).astype(int), len(pairs) - 1)
@@ -185,7 +165,7 @@ class RandomShocks:
                 if mask.any():
                     apply_event(
                         world,
-                        Event(step, spec.kind, pair, spec.magnitude, None, spec.kind),
+                        Event(step, spec.kind, pair, spec.magnitude, spec.kind),
                         mask,
                         model,
                     )

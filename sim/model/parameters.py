@@ -47,8 +47,6 @@ class EventKind(Kind):
     treaty = "treaty"
     abandonment = "abandonment"
     oil_price = "oil_price"
-    trust = "trust"
-    tie = "tie"
 
 
 class ShockKind(Kind):
@@ -56,7 +54,6 @@ class ShockKind(Kind):
 
     abandonment = "abandonment"
     oil_price = "oil_price"
-    trust = "trust"
 
 
 class Distribution(Kind):
@@ -169,7 +166,7 @@ class ModelParameters:
     )
     trust_sensitivity: float = param(0.5, 0.0, 1.0, "psi: how far trust follows a partner's alignment")
     abandonment_persistence: float = param(
-        0.5, 0.0, 1.0, "share of an abandonment trust loss that is lasting"
+        0.5, 0.0, 1.0, "rho: fall of a client's trust target per unit of abandonment by its patron"
     )
     sanctions_half_saturation: float = param(
         2000.0, 250.0, 10000.0, "designations at which sanctions exposure is one half"
@@ -212,7 +209,6 @@ class EventConfig:
     kind: EventKind = EventKind.war
     actors: list[str] = field(default_factory=list)
     magnitude: float = 1.0
-    layer: str | None = None
     note: str = ""
 
 

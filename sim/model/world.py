@@ -2,9 +2,10 @@
 
 A world is a replicate of a parameter point (:mod:`sim.model.worlds`). ``World`` holds
 what changes month to month; its ``baseline_*`` arrays hold the reference levels that
-dynamics relax towards and that events shift (a treaty, a war, a lasting loss of trust),
-and its per-state figures (capacity, ...) may differ between worlds but never change.
-Bloc-state agents read and write views of these arrays.
+dynamics relax towards, and its per-state figures (capacity, ...) may differ between
+worlds but never change. Events write only inputs: war need, the sanctions baseline, the
+treaties in force and the record of abandonments, which the agents' rules read; ties,
+trust and alignment are outputs. Bloc-state agents read and write views of these arrays.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.common.vocabulary import LAYERS
 from sim.model.calibration import Calibration
 
 DYNAMIC = ("ties", "trust", "sanctions", "threat", "alignment", "war", "oil", "alliance")
@@ -57,6 +59,8 @@ class World:
     us_exposure: np.ndarray
     swing_buyers: np.ndarray
     arms_supply: np.ndarray
+    treaties: np.ndarray  # (R, n, n) legal commitment in force (1: mutual defence), an input
+    abandonment: np.ndarray  # (R, n, n) record of i's patron j failing it, an input
 
     @classmethod
     def from_calibration(
@@ -78,6 +82,8 @@ class World:
             **{name: tile(source) for name, source in FROM_CALIBRATION.items()},
             alliance=alliance_strength,
             start_alliance=alliance_strength.copy(),
+            treaties=tile("ties")[:, LAYERS.index("treaty")].copy(),
+            abandonment=np.zeros((replicates, *calibration.trust.shape[-2:])),
         )
 
     def copy(self) -> World:
