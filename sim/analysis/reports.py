@@ -17,13 +17,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from sim.analysis.inference import calibration_report, forecast_report
 from sim.analysis.portfolio_report import portfolio_report
 from sim.analysis.robust_report import robustness_report
 from sim.experiment.configuration import Analysis, Config, DesignKind, rehydrate
 from sim.experiment.dataset import FIGURES, Dataset, IncompleteSweepError, gather
 from sim.experiment.designs import sensitivity_design
 from sim.experiment.sensitivity_design import SensitivityDesign
-from sim.experiment.storage import write_json, write_parquet
+from sim.experiment.storage import RunDirectory, write_json, write_parquet
 from sim.experiment.study import study_path
 from sim.publish import figures, style, tables
 from sim.publish import sensitivity as sa
@@ -44,6 +45,9 @@ def analyze(root: Path, progress: bool = True, allow_mixed_versions: bool = Fals
             {"figures_and_tables": [str(p.relative_to(root)) for p in written]}, root / FIGURES / "index.json"
         )
         return written
+    inference = _inference_report(root)
+    if inference is not None:
+        return inference
     dataset = gather(root, progress=progress, allow_mixed_versions=allow_mixed_versions)
     config = rehydrate(dataset.config)
     out = root / FIGURES
@@ -64,6 +68,20 @@ def analyze(root: Path, progress: bool = True, allow_mixed_versions: bool = Fals
         "robustness": robustness_report,
     }[analysis]
     written = report(dataset, config, out)
+    write_json({"figures_and_tables": [str(p.relative_to(root)) for p in written]}, out / "index.json")
+    log.info("wrote %d figures and tables to %s", len(written), out)
+    return written
+
+
+def _inference_report(root: Path) -> list[Path] | None:
+    """A calibration's or a forecast's report (their tables are not replicate summaries)."""
+    manifest = RunDirectory(root).manifest()
+    analysis = (manifest or {}).get("analysis")
+    if analysis not in (Analysis.calibrate, Analysis.forecast):
+        return None
+    report = calibration_report if analysis == Analysis.calibrate else forecast_report
+    out = root / FIGURES
+    written = report(root, out)
     write_json({"figures_and_tables": [str(p.relative_to(root)) for p in written]}, out / "index.json")
     log.info("wrote %d figures and tables to %s", len(written), out)
     return written

@@ -17,6 +17,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.common.errors import ConfigError
 from sim.common.vocabulary import SUMMARY_OUTCOMES
+from sim.experiment.calibration_config import CalibrationConfig, ForecastConfig
 from sim.experiment.keys import check_known_keys, check_mapping_keys
 from sim.experiment.names import check_identifier, check_parameter_path, check_unique
 from sim.experiment.robust_configuration import PortfolioConfig, RobustnessConfig, validate_robust
@@ -54,6 +55,8 @@ class Analysis(Kind):
     hindcast = "hindcast"
     robustness = "robustness"
     portfolios = "portfolios"
+    calibrate = "calibrate"
+    forecast = "forecast"
 
 
 COMPARING_ANALYSES = (
@@ -110,6 +113,8 @@ class Config(RunConfig):
 
     experiment: ExperimentConfig = field(default_factory=ExperimentConfig)
     design: DesignConfig = field(default_factory=DesignConfig)
+    calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
+    forecast: ForecastConfig = field(default_factory=ForecastConfig)
     first_replicate: int = param(0, 0, 2**62, "index of the first replicate (replicates are chunkable too)")
     batch_memory_mb: int = param(256, 16, 10**7, "memory for the model arrays of one batch of worlds (MB)")
     robustness: RobustnessConfig = field(default_factory=RobustnessConfig)

@@ -124,7 +124,12 @@ def execute_job(config: Config, output: Path, search_root: Path) -> JobOutcome:
         return JobOutcome("skipped (already complete)", label, existing)
     prepare_directory(output)
     started = now()
-    tables = run_job(config, progress=True)
+    if config.experiment.analysis in (Analysis.calibrate, Analysis.forecast):
+        tables, strategies, n_chunks = _run_inference(config, output), [config.strategy.name], 1
+    else:
+        result = run_job(config, progress=True)
+        tables, n_chunks = result.as_dict(), result.n_chunks
+        strategies = sorted(result.summary["strategy"].unique().tolist())
     manifest = {
         "identity": job.key,
         "config_hash": job.config_hash,
@@ -134,9 +139,9 @@ def execute_job(config: Config, output: Path, search_root: Path) -> JobOutcome:
         "experiment": config.experiment.name,
         "analysis": config.experiment.analysis,
         "scenario": config.scenario.name,
-        "strategies": sorted(tables.summary["strategy"].unique().tolist()),
+        "strategies": strategies,
         "chunk": config.design.chunk,
-        "n_chunks": tables.n_chunks,
+        "n_chunks": n_chunks,
         "seed": config.seed,
         "replicates": config.replicates,
         "first_replicate": config.first_replicate,
@@ -146,5 +151,15 @@ def execute_job(config: Config, output: Path, search_root: Path) -> JobOutcome:
         "finished": now(),
         "config": plain(config),
     }
-    RunDirectory(output).write(tables.as_dict(), manifest)
-    return JobOutcome("done", label, output, tables.n_chunks)
+    RunDirectory(output).write(tables, manifest)
+    return JobOutcome("done", label, output, n_chunks)
+
+
+def _run_inference(config: Config, output: Path) -> dict:
+    """A calibration (resumable in ``output``) or a posterior-predictive forecast: its tables."""
+    from sim.experiment.calibration import calibrate
+    from sim.experiment.forecast import forecast
+
+    if config.experiment.analysis == Analysis.calibrate:
+        return calibrate(config, output)
+    return forecast(config)

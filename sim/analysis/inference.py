@@ -1,0 +1,168 @@
+"""Reports of a calibration and of a forecast: figures and tables from their run directory.
+
+Calibration (``experiment=calibrate``): the posterior-predictive check of every pattern
+(figure and table), identifiability (which constants the patterns constrain; table and
+pairwise posterior of the most constrained) and the tolerance schedule. Forecast
+(``experiment=forecast_2025``): the monthly forecast and its score against what happened
+and against persistence of the start.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from sim.experiment.forecast import describe
+from sim.experiment.patterns import Pattern
+from sim.experiment.storage import RunDirectory
+from sim.publish import style, tables
+from sim.publish.figures.calibration import (
+    plot_forecast,
+    plot_pairwise,
+    plot_pattern_check,
+    standardised_spread,
+)
+
+PAIRWISE = 5  # constants in the pairwise plot: the most constrained
+
+
+def _save(fig, path: Path) -> list[Path]:
+    paths = list(style.save_figure(fig, path))
+    plt.close(fig)
+    return paths
+
+
+def _number(x: float) -> str:
+    return tables.format_number(x, digits=3)
+
+
+def calibration_report(root: Path, out: Path) -> list[Path]:
+    run = RunDirectory(root)
+    patterns = run.read("patterns")
+    spread = standardised_spread(run.read("predictive"), patterns)
+    labels = [
+        f"{p.id}: {describe(Pattern(**p._asdict()))}"
+        for p in patterns.drop(columns=[]).itertuples(index=False)
+    ]
+    written = _save(
+        plot_pattern_check(spread, labels, title="Posterior-predictive check (calibration patterns)"),
+        out / "pattern_check",
+    )
+    written += list(tables.write_table(_check_table(patterns, spread), out / "pattern_check"))
+    identifiable = run.read("identifiability")
+    written += list(tables.write_table(_identifiability_table(identifiable), out / "identifiability"))
+    names = identifiable["parameter"].head(PAIRWISE).tolist()
+    written += _save(plot_pairwise(run.read("posterior_draws"), identifiable, names), out / "pairwise")
+    written += list(tables.write_table(_generations_table(run.read("generations")), out / "tolerance"))
+    return written
+
+
+def _check_table(patterns: pd.DataFrame, spread: pd.DataFrame) -> tables.Table:
+    columns = (
+        tables.Column("Pattern", "Pattern", "l"),
+        tables.Column("Observed ± tolerance", r"Observed $\pm$ tolerance"),
+        tables.Column("Predicted median [90%], tolerance units", r"Predicted median [90\%], tolerance units"),
+        tables.Column("Within tolerance", "Within tolerance", "l"),
+        tables.Column("Basis", "Basis", "l"),
+        tables.Column("Source", "Source", "l"),
+    )
+    rows = []
+    for pattern, s in zip(patterns.itertuples(index=False), spread.itertuples(index=False), strict=True):
+        rows.append(
+            (
+                f"{pattern.id}: {describe(Pattern(**pattern._asdict()))}",
+                f"{_number(pattern.observed)} ± {_number(pattern.tolerance)}",
+                tables.format_interval(s.median, s.low, s.high),
+                "yes" if abs(s.median) <= 1 else "no",
+                pattern.basis,
+                pattern.source,
+            )
+        )
+    return tables.Table(columns, tuple(rows))
+
+
+def _identifiability_table(frame: pd.DataFrame) -> tables.Table:
+    columns = (
+        tables.Column("Constant", "Constant", "l"),
+        tables.Column("Prior", "Prior", "l"),
+        tables.Column("Posterior median [90%]", r"Posterior median [90\%]"),
+        tables.Column("Contraction", "Contraction"),
+        tables.Column("Constrained by the patterns", "Constrained", "l"),
+    )
+    rows = tuple(
+        (
+            row.parameter,
+            f"{_prior_name(row.scale)} [{_number(row.prior_low)}, {_number(row.prior_high)}]",
+            tables.format_interval(row.posterior_median, row.posterior_q05, row.posterior_q95),
+            f"{row.contraction:.2f}",
+            "yes" if row.constrained else "no (stays near its prior)",
+        )
+        for row in frame.itertuples(index=False)
+    )
+    return tables.Table(columns, rows)
+
+
+def _prior_name(scale: str) -> str:
+    return "log-uniform" if scale == "log" else "uniform"
+
+
+def _generations_table(frame: pd.DataFrame) -> tables.Table:
+    columns = tuple(
+        tables.Column(name, name)
+        for name in ("Generation", "Tolerance", "Simulated", "Kept", "Acceptance", "Effective size")
+    )
+    rows = tuple(
+        (
+            str(int(g.generation)),
+            _number(g.epsilon),
+            str(int(g.simulations)),
+            str(int(g.accepted)),
+            f"{g.acceptance:.2f}",
+            f"{g.effective_size:.0f}",
+        )
+        for g in frame.itertuples(index=False)
+    )
+    return tables.Table(columns, rows)
+
+
+def forecast_report(root: Path, out: Path) -> list[Path]:
+    run = RunDirectory(root)
+    scores = run.read("scores")
+    written = _save(plot_forecast(run.read("forecast_timeseries")), out / "forecast")
+    patterns = scores.rename(columns={"pattern": "id"})
+    spread = standardised_spread(run.read("forecast_patterns"), patterns)
+    null = ((scores["persistence"] - scores["observed"]) / scores["tolerance"]).tolist()
+    labels = [f"{row.pattern}: {row.what}" for row in scores.itertuples()]
+    figure = plot_pattern_check(spread, labels, null, title="Forecast of 2025 against what happened")
+    written += _save(figure, out / "forecast_check")
+    written += list(tables.write_table(_score_table(scores), out / "forecast_scores"))
+    return written
+
+
+def _score_table(scores: pd.DataFrame) -> tables.Table:
+    columns = (
+        tables.Column("Pattern", "Pattern", "l"),
+        tables.Column("Observed ± tolerance", r"Observed $\pm$ tolerance"),
+        tables.Column("Forecast median [90%]", r"Forecast median [90\%]"),
+        tables.Column("Hit", "Hit", "l"),
+        tables.Column("Persistence", "Persistence"),
+        tables.Column("Persistence hit", "Persistence hit", "l"),
+        tables.Column("Source", "Source", "l"),
+    )
+    rows = tuple(
+        (
+            f"{row.pattern}: {row.what}",
+            f"{_number(row.observed)} ± {_number(row.tolerance)}",
+            tables.format_interval(row.forecast_median, row.forecast_q05, row.forecast_q95),
+            "yes" if row.hit else "no",
+            _number(row.persistence),
+            "yes" if row.persistence_hit else "no",
+            row.source,
+        )
+        for row in scores.itertuples(index=False)
+    )
+    hits = int(scores["hit"].sum()), int(scores["persistence_hit"].sum())
+    total = ("Hits", "", "", f"{hits[0]} of {len(scores)}", "", f"{hits[1]} of {len(scores)}", "")
+    return tables.Table(columns, (*rows, total))

@@ -1,0 +1,174 @@
+"""Figures of a calibration and of a forecast, drawn from their result tables.
+
+- :func:`plot_pattern_check`: every pattern's predictive spread against what was observed,
+  on the scale of its tolerance (a posterior-predictive check, or a scored forecast with
+  the persistence null beside it);
+- :func:`plot_pairwise`: the posterior of the most constrained constants, pair by pair,
+  each axis spanning its prior;
+- :func:`plot_forecast`: monthly alignment, members aligned and tie density by layer, with
+  90% bands over posterior draws and worlds, and persistence of the start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.publish import style
+
+BAND = (0.05, 0.95)
+
+
+def standardised_spread(predictive: pd.DataFrame, patterns: pd.DataFrame) -> pd.DataFrame:
+    """Per pattern: median and 90% interval of (predicted - observed) / tolerance.
+
+    ``predictive`` holds per-world values (draw, replicate, pattern, value). A share
+    (``aligned_share``) is a statistic over worlds, so it is taken per posterior draw.
+    """
+    rows = []
+    for pattern in patterns.itertuples():
+        values = predictive.loc[predictive["pattern"] == pattern.id]
+        if pattern.statistic == "aligned_share":
+            values = values.groupby("draw")["value"].mean()
+        else:
+            values = values["value"]
+        scaled = (values.to_numpy(dtype=float) - pattern.observed) / pattern.tolerance
+        low, median, high = np.quantile(scaled, [BAND[0], 0.5, BAND[1]])
+        rows.append({"pattern": pattern.id, "median": median, "low": low, "high": high})
+    return pd.DataFrame(rows)
+
+
+def plot_pattern_check(
+    spread: pd.DataFrame,
+    labels: Sequence[str],
+    null: Sequence[float] | None = None,
+    *,
+    title: str = "",
+    width: float = style.TWO_COLUMN,
+) -> Figure:
+    """Forest plot: per pattern the predictive median and 90% interval in tolerance units;
+    the shaded band is 'within tolerance'; open squares mark the persistence null."""
+    n = len(spread)
+    with style.paper_style():
+        fig = style.new_figure(width, 0.9 + 0.24 * n)
+        ax = fig.subplots()
+        y = np.arange(n)[::-1]
+        ax.axvspan(-1, 1, color="#dddddd", lw=0, zorder=0, label="within tolerance")
+        ax.axvline(0, color="#555555", lw=0.6, zorder=1)
+        ax.hlines(y, spread["low"], spread["high"], color=style.OKABE_ITO["blue"], lw=1.6, zorder=2)
+        ax.plot(
+            spread["median"],
+            y,
+            "o",
+            color=style.OKABE_ITO["blue"],
+            ms=4,
+            zorder=3,
+            label="model: median, 90%",
+        )
+        if null is not None:
+            ax.plot(
+                null,
+                y,
+                "s",
+                mfc="white",
+                mec=style.OKABE_ITO["vermillion"],
+                ms=4,
+                zorder=3,
+                label="persistence",
+            )
+        ax.set_yticks(y)
+        ax.set_yticklabels(labels, fontsize=6.5)
+        ax.set_xlabel("(predicted − observed) / tolerance")
+        limit = max(3.0, float(np.nanmax(np.abs(spread[["low", "high"]].to_numpy()))) * 1.05)
+        ax.set_xlim(-min(limit, 12), min(limit, 12))
+        ax.legend(loc="lower right", fontsize=6.5)
+        if title:
+            ax.set_title(title, fontsize=8)
+    return fig
+
+
+def plot_pairwise(draws: pd.DataFrame, bounds: pd.DataFrame, names: Sequence[str]) -> Figure:
+    """Lower triangle: posterior draws pair by pair; diagonal: histograms; axes span the priors."""
+    k = len(names)
+    limits = bounds.set_index("parameter")[["prior_low", "prior_high"]]
+    with style.paper_style():
+        fig = style.new_figure(style.TWO_COLUMN, style.TWO_COLUMN)
+        axes = fig.subplots(k, k, squeeze=False)
+        for row in range(k):
+            for col in range(k):
+                ax = axes[row][col]
+                if col > row:
+                    ax.set_axis_off()
+                    continue
+                x = draws[names[col]].to_numpy()
+                ax.set_xlim(*limits.loc[names[col]])
+                if row == col:
+                    ax.hist(
+                        x,
+                        bins=20,
+                        range=tuple(limits.loc[names[col]]),
+                        color=style.OKABE_ITO["blue"],
+                        alpha=0.7,
+                    )
+                    ax.set_yticks([])
+                else:
+                    ax.plot(
+                        x, draws[names[row]].to_numpy(), ".", ms=1.5, alpha=0.5, color=style.OKABE_ITO["blue"]
+                    )
+                    ax.set_ylim(*limits.loc[names[row]])
+                ax.tick_params(labelsize=5)
+                if row == k - 1:
+                    ax.set_xlabel(names[col].removeprefix("model."), fontsize=6)
+                else:
+                    ax.set_xticklabels([])
+                if col == 0 and row != col:
+                    ax.set_ylabel(names[row].removeprefix("model."), fontsize=6)
+                elif row != col:
+                    ax.set_yticklabels([])
+    return fig
+
+
+def _band(ax, x, frame: pd.DataFrame, column: str, color: str, label: str) -> None:
+    by_step = frame.groupby("step")[column]
+    low, high = by_step.quantile(BAND[0]), by_step.quantile(BAND[1])
+    ax.fill_between(x, low.to_numpy(), high.to_numpy(), color=color, alpha=0.22, lw=0)
+    ax.plot(x, by_step.median().to_numpy(), color=color, label=label)
+    ax.axhline(
+        float(frame.loc[frame["step"] == frame["step"].min(), column].mean()), color=color, ls=":", lw=0.8
+    )
+
+
+def plot_forecast(timeseries: pd.DataFrame, *, width: float = style.TWO_COLUMN) -> Figure:
+    """Monthly forecast: alignment per member, members aligned, tie density per layer.
+
+    Lines are medians over posterior draws and worlds, bands their central 90%, dotted
+    lines the start (persistence of the end of 2024)."""
+    dates = timeseries.drop_duplicates("step").set_index("step")["date"].sort_index()
+    x = style.as_dates(dates).to_numpy()
+    colors = list(style.OKABE_ITO.values())
+    with style.paper_style():
+        fig = style.new_figure(width, width * 0.75)
+        alignment, aligned, density = fig.subplots(3, 1, sharex=True)
+        members = [c for c in timeseries.columns if c.startswith("alignment_")]
+        for k, column in enumerate(members):
+            _band(alignment, x, timeseries, column, colors[k], column.removeprefix("alignment_"))
+        alignment.set_ylabel("alignment")
+        alignment.legend(ncols=len(members), fontsize=6.5, loc="lower left")
+        by_step = timeseries.groupby("step")
+        aligned.plot(x, by_step["aligned"].mean().to_numpy(), color=colors[0], label="members aligned (mean)")
+        aligned.plot(
+            x, 4 * by_step["intact"].mean().to_numpy(), color=colors[1], ls="--", label="4 × P(intact)"
+        )
+        aligned.set_ylim(0, 4.2)
+        aligned.set_ylabel("members")
+        aligned.legend(fontsize=6.5, loc="lower left")
+        layers = [c for c in timeseries.columns if c.startswith("density_")]
+        for k, column in enumerate(layers):
+            _band(density, x, timeseries, column, colors[k], column.removeprefix("density_"))
+        density.set_ylabel("tie density")
+        density.legend(ncols=len(layers), fontsize=6.5, loc="upper left")
+        style.date_axis(density)
+    return fig
