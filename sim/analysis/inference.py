@@ -165,4 +165,6 @@ def _score_table(scores: pd.DataFrame) -> tables.Table:
     )
     hits = int(scores["hit"].sum()), int(scores["persistence_hit"].sum())
     total = ("Hits", "", "", f"{hits[0]} of {len(scores)}", "", f"{hits[1]} of {len(scores)}", "")
-    return tables.Table(columns, (*rows, total))
+    errors = f"{scores['error'].mean():.2f}", f"{scores['persistence_error'].mean():.2f}"
+    error = ("Mean |median − observed| / tolerance", "", "", errors[0], "", errors[1], "")
+    return tables.Table(columns, (*rows, total, error))

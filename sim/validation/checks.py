@@ -28,7 +28,7 @@ from sim.validation.records import (
 )
 
 END_DATE = "2025-01"  # record at the start of January 2025 = the state at the end of 2024
-YES, NO, INPUT = "yes", "no", "input"
+YES, NO = "yes", "no"
 
 
 @dataclass(frozen=True)
@@ -230,9 +230,9 @@ def validation_checks(dataset: Dataset) -> list[Check]:
             lower,
             upper,
             "falls (to 0.4)",
-            "Assad falls 2024-12-08; 2025 calibration (judgement)",
+            "Assad falls 2024-12-08 (an abandonment input); 2025 calibration (judgement)",
             "fall in 95% of worlds",
-            INPUT,
+            YES if upper < 0 else NO,
         )
     )
     checks.append(_cohesion_check(dataset, timeseries, end, end_label))
@@ -255,9 +255,9 @@ def _treaty_date(treaty: pd.DataFrame, dates: pd.Series) -> Check:
         float(months.min()) if len(months) else np.nan,
         float(months.max()) if len(months) else np.nan,
         obs.observed_text("russia_north_korea_treaty_signed"),
-        obs.source("russia_north_korea_treaty_signed"),
-        "scheduled event",
-        INPUT,
+        obs.source("russia_north_korea_treaty_signed") + "; the signing is an input, the tie an output",
+        "reached in the month signed in 95% of worlds",
+        YES if share >= 0.95 and label == obs.observed_text("russia_north_korea_treaty_signed") else NO,
     )
 
 

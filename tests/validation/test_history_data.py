@@ -71,7 +71,10 @@ def test_every_event_and_pattern_has_a_date_a_role_and_a_source():
     assert (patterns["tolerance"] > 0).all()
     assert set(patterns["use"]) == {"calibration", "forecast"}
     assert (patterns.loc[patterns["use"] == "forecast", "period"].astype(str) == "2025").all()
-    assert not (patterns.loc[patterns["use"] == "calibration", "period"].astype(str) == "2025").any()
+    calibration = patterns[patterns["use"] == "calibration"]
+    assert not (calibration["period"].astype(str) == "2025").any()
+    # nothing after the end of 2024: the record dated 2025-01 is the state at the end of 2024
+    assert (calibration["end"] <= "2025-01").all() and (calibration["start"].fillna("") <= "2025-01").all()
 
 
 def test_the_tie_and_trust_events_are_gone():

@@ -91,9 +91,10 @@ def plot_pattern_check(
 
 
 def plot_pairwise(draws: pd.DataFrame, bounds: pd.DataFrame, names: Sequence[str]) -> Figure:
-    """Lower triangle: posterior draws pair by pair; diagonal: histograms; axes span the priors."""
+    """Lower triangle: posterior draws pair by pair; diagonal: histograms; axes span the
+    priors (on a log axis where the prior is log-uniform)."""
     k = len(names)
-    limits = bounds.set_index("parameter")[["prior_low", "prior_high"]]
+    priors = bounds.set_index("parameter")
     with style.paper_style():
         fig = style.new_figure(style.TWO_COLUMN, style.TWO_COLUMN)
         axes = fig.subplots(k, k, squeeze=False)
@@ -103,22 +104,15 @@ def plot_pairwise(draws: pd.DataFrame, bounds: pd.DataFrame, names: Sequence[str
                 if col > row:
                     ax.set_axis_off()
                     continue
+                _prior_axis(ax, priors.loc[names[col]], "x")
                 x = draws[names[col]].to_numpy()
-                ax.set_xlim(*limits.loc[names[col]])
                 if row == col:
-                    ax.hist(
-                        x,
-                        bins=20,
-                        range=tuple(limits.loc[names[col]]),
-                        color=style.OKABE_ITO["blue"],
-                        alpha=0.7,
-                    )
+                    ax.hist(x, bins=_bins(priors.loc[names[col]]), color=style.OKABE_ITO["blue"], alpha=0.7)
                     ax.set_yticks([])
                 else:
-                    ax.plot(
-                        x, draws[names[row]].to_numpy(), ".", ms=1.5, alpha=0.5, color=style.OKABE_ITO["blue"]
-                    )
-                    ax.set_ylim(*limits.loc[names[row]])
+                    y = draws[names[row]].to_numpy()
+                    ax.plot(x, y, ".", ms=1.5, alpha=0.5, color=style.OKABE_ITO["blue"])
+                    _prior_axis(ax, priors.loc[names[row]], "y")
                 ax.tick_params(labelsize=5)
                 if row == k - 1:
                     ax.set_xlabel(names[col].removeprefix("model."), fontsize=6)
@@ -129,6 +123,18 @@ def plot_pairwise(draws: pd.DataFrame, bounds: pd.DataFrame, names: Sequence[str
                 elif row != col:
                     ax.set_yticklabels([])
     return fig
+
+
+def _prior_axis(ax, prior: pd.Series, which: str) -> None:
+    if prior["scale"] == "log":
+        (ax.set_xscale if which == "x" else ax.set_yscale)("log")
+    (ax.set_xlim if which == "x" else ax.set_ylim)(prior["prior_low"], prior["prior_high"])
+
+
+def _bins(prior: pd.Series) -> np.ndarray:
+    if prior["scale"] == "log":
+        return np.geomspace(prior["prior_low"], prior["prior_high"], 21)
+    return np.linspace(prior["prior_low"], prior["prior_high"], 21)
 
 
 def _band(ax, x, frame: pd.DataFrame, column: str, color: str, label: str) -> None:
