@@ -22,7 +22,7 @@ import pandas as pd
 from sim.common.errors import ConfigError
 from sim.experiment.abc import Generation, SmcSettings, resample, run_smc
 from sim.experiment.calibration_config import CalibrationConfig
-from sim.experiment.configuration import Config
+from sim.experiment.configuration import Config, plain
 from sim.experiment.ensemble_runs import HistoricalRun, historical_runs, ordered_patterns, pattern_values
 from sim.experiment.patterns import Pattern, distance, load_patterns
 from sim.experiment.posterior import identifiability, provenance, write_posterior
@@ -141,7 +141,7 @@ def calibrate(config: Config, output: Path) -> dict[str, pd.DataFrame]:
     rng = np.random.default_rng(spec.seed)
     directory = output / GENERATIONS
     fingerprint = json.dumps(
-        {"calibration": _plain(spec), "model": _plain(config.model), "seed": config.seed}, sort_keys=True
+        {"calibration": plain(spec), "model": plain(config.model), "seed": config.seed}, sort_keys=True
     )
     history = _load_history(directory, rng, fingerprint)
     directory.mkdir(parents=True, exist_ok=True)
@@ -163,12 +163,6 @@ def calibrate(config: Config, output: Path) -> dict[str, pd.DataFrame]:
         calibration.simulate, len(calibration.priors), calibration.settings(), rng, history, report
     )
     return _results(calibration, history, rng, output)
-
-
-def _plain(node: object) -> object:
-    from sim.experiment.configuration import plain
-
-    return plain(node)
 
 
 def _results(
