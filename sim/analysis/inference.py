@@ -138,7 +138,29 @@ def forecast_report(root: Path, out: Path) -> list[Path]:
     figure = plot_pattern_check(spread, labels, null, title="Forecast of 2025 against what happened")
     written += _save(figure, out / "forecast_check")
     written += list(tables.write_table(_score_table(scores), out / "forecast_scores"))
+    written += list(
+        tables.write_table(_monthly_table(run.read("forecast_timeseries")), out / "forecast_monthly")
+    )
     return written
+
+
+def _monthly_table(series: pd.DataFrame) -> tables.Table:
+    """Month by month: members aligned, P(intact), median alignment per member and density per layer."""
+    members = [c for c in series.columns if c.startswith("alignment_")]
+    layers = [c for c in series.columns if c.startswith("density_")]
+    by_month = series.groupby("date")
+    columns = (
+        tables.Column("Month", "Month", "l"),
+        tables.Column("Members aligned", "Members aligned"),
+        tables.Column("P(intact)", "P(intact)"),
+        *(tables.Column(c.replace("_", " "), c.replace("_", " ")) for c in [*members, *layers]),
+    )
+    rows = []
+    for date, month in by_month:
+        medians = month[[*members, *layers]].median()
+        cells = [f"{month['aligned'].mean():.2f}", f"{month['intact'].mean():.2f}"]
+        rows.append((str(date), *cells, *(f"{medians[c]:.3f}" for c in [*members, *layers])))
+    return tables.Table(columns, tuple(rows))
 
 
 def _score_table(scores: pd.DataFrame) -> tables.Table:

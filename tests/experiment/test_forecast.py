@@ -71,7 +71,7 @@ def test_forecast_2025_runs_from_a_posterior_file_and_writes_figures_and_scores(
     assert sorted(series["date"].unique())[0] == "2025-01" and series["step"].max() == 12
     assert set(series["draw"]) == {0, 1}
     listed = json.loads((out / "figures" / "index.json").read_text())["figures_and_tables"]
-    for name in ("forecast.png", "forecast_check.png", "forecast_scores.md"):
+    for name in ("forecast.png", "forecast_check.png", "forecast_scores.md", "forecast_monthly.md"):
         assert f"figures/{name}" in listed
 
 
