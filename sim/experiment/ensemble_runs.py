@@ -1,10 +1,10 @@
-"""Many parameter points through the model, batch by batch: pattern values per world.
+"""Many parameter points through the model in one batch: pattern values per world.
 
 :func:`pattern_values` is the one place that turns a table of parameter points into model
-runs. Today it builds one model per point (R replicate worlds each); when every world can
-carry its own constants it becomes one model per batch, and nothing that calls it changes.
-Common random numbers: every point uses the same root seed and replicate indices, so two
-points differ only by their constants.
+runs: one model per historical run advances every (point, replicate) world at once, each
+world carrying its own constants (:class:`~sim.model.worlds.Worlds`). Common random
+numbers: replicate r meets the same decision noise at every point, so two points differ
+only by their constants.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from mesa import Agent
 
 from sim.experiment.configuration import load_scenario, load_strategy
 from sim.experiment.patterns import Pattern, PatternProbe, last_step
-from sim.experiment.runner import with_point
 from sim.model.bloc_model import BlocModel
 from sim.model.parameters import ModelParameters, RunConfig
+from sim.model.worlds import Worlds
 
 
 @dataclass(frozen=True)
@@ -44,17 +44,6 @@ class HistoricalRun:
         )
 
 
-def at_point(base: RunConfig, point: Mapping[str, float]) -> RunConfig:
-    """``base`` with the point's values; behavioural constants are set directly (fast), any
-    other dotted path through the checked configuration route."""
-    constants = {
-        name.removeprefix("model."): value for name, value in point.items() if name.startswith("model.")
-    }
-    others = {name: value for name, value in point.items() if not name.startswith("model.")}
-    config = dataclasses.replace(base, model=dataclasses.replace(base.model, **constants))
-    return with_point(config, others) if others else config
-
-
 def historical_runs(runs: Sequence[tuple[str, str]], patterns: Sequence[Pattern]) -> list[HistoricalRun]:
     """Group the patterns by the run they are read from, in the order of ``runs``."""
     grouped = []
@@ -65,9 +54,9 @@ def historical_runs(runs: Sequence[tuple[str, str]], patterns: Sequence[Pattern]
     return grouped
 
 
-def run_point(run: HistoricalRun, config: RunConfig) -> np.ndarray:
-    """Pattern values (worlds, patterns) of one run at one parameter point."""
-    model = BlocModel(config)
+def run_points(run: HistoricalRun, config: RunConfig, worlds: Worlds) -> np.ndarray:
+    """Pattern values (worlds, patterns) of one run over a table of worlds."""
+    model = BlocModel(config, worlds=worlds)
     values = PatternProbe(model, run.patterns).run()
     Agent._ids.pop(model, None)  # Mesa keeps every model in a registry (see runner.run_job)
     return values
@@ -87,13 +76,16 @@ def pattern_values(
     """
     model = model or ModelParameters()
     count = len(next(iter(points.values()))) if points else 1
-    bases = [run.config(model, replicates, seed) for run in runs]
-    blocks = []
-    for p in range(count):
-        point = {name: float(values[p]) for name, values in points.items()}
-        per_run = [run_point(run, at_point(base, point)) for run, base in zip(runs, bases, strict=True)]
-        blocks.append(np.concatenate(per_run, axis=1))
-    return np.stack(blocks)
+    worlds = Worlds.product(
+        {name: np.asarray(values, dtype=float) for name, values in points.items()},
+        range(replicates),
+        np.arange(count),
+    )
+    per_run = [
+        run_points(run, run.config(model, replicates, seed), worlds).reshape(count, replicates, -1)
+        for run in runs
+    ]
+    return np.concatenate(per_run, axis=2)
 
 
 def ordered_patterns(runs: Sequence[HistoricalRun]) -> list[Pattern]:

@@ -14,15 +14,15 @@ import logging
 import numpy as np
 import pandas as pd
 from mesa import Agent
-from tqdm.auto import tqdm
 
 from sim.common.vocabulary import LAYERS
 from sim.experiment.configuration import Config
-from sim.experiment.ensemble_runs import at_point
 from sim.experiment.patterns import ALL_STATES, Pattern, PatternProbe, load_patterns
 from sim.experiment.posterior import read_posterior
 from sim.model.bloc_model import BlocModel
+from sim.model.ensembles import DRAW
 from sim.model.parameters import RunConfig
+from sim.model.worlds import Worlds
 
 log = logging.getLogger("sim")
 MONTHLY = (
@@ -33,45 +33,58 @@ MONTHLY = (
 
 
 def forecast(config: Config) -> dict[str, pd.DataFrame]:
-    """Simulate every draw; return the monthly paths, the patterns per world and the scores."""
+    """Simulate every draw; return the monthly paths, the patterns per world and the scores.
+
+    One model advances every (posterior draw, replicate) world at once; replicate r meets
+    the same decision noise under every draw.
+    """
     spec = config.forecast
     draws = read_posterior(spec.posterior).head(spec.draws)
     patterns = [p for p in load_patterns(spec.patterns, use=spec.use) if p.scenario == config.scenario.name]
     base = RunConfig(**{f.name: getattr(config, f.name) for f in dataclasses.fields(RunConfig)})
     base = dataclasses.replace(base, record_timeseries=True, record_ties=False)
-    monthly, values = [], []
-    for row in tqdm(draws.to_dict("records"), desc="posterior draws", disable=len(draws) < 2):
-        point = {name: value for name, value in row.items() if name != "draw"}
-        model = BlocModel(at_point(base, point))
-        probe = PatternProbe(model, patterns)
-        world_values = probe.run()
-        series = pd.DataFrame(model.recorder.timeseries())
-        keep = ["replicate", "step", "date", *MONTHLY]
-        keep += [c for c in series.columns if c.startswith(("alignment_", "density_"))]
-        monthly.append(series[keep].assign(draw=int(row["draw"])))
-        values.append(_long(world_values, patterns, int(row["draw"])))
-        persistence = _persistence(model, patterns)
-        Agent._ids.pop(model, None)
-    predicted = pd.concat(values, ignore_index=True)
-    log.info("forecast of %d patterns over %d draws", len(patterns), len(draws))
+    points = {name: draws[name].to_numpy(dtype=float) for name in draws.columns if name != DRAW}
+    worlds = Worlds.product(
+        points, range(config.first_replicate, config.first_replicate + config.replicates), draws[DRAW]
+    )
+    model = BlocModel(base, worlds=worlds)
+    values = PatternProbe(model, patterns).run()
+    series = pd.DataFrame(model.recorder.timeseries())
+    series.insert(0, DRAW, worlds.point[model.recorder.world_index("timeseries")])
+    keep = [DRAW, "replicate", "step", "date", *MONTHLY]
+    keep += [c for c in series.columns if c.startswith(("alignment_", "density_"))]
+    predicted = _long(values, patterns, worlds.point, worlds.replicate)
+    persistence = _persistence(model, patterns)
+    Agent._ids.pop(model, None)
+    log.info(
+        "forecast of %d patterns over %d draws x %d worlds", len(patterns), len(draws), config.replicates
+    )
     return {
-        "forecast_timeseries": pd.concat(monthly, ignore_index=True),
+        "forecast_timeseries": series[keep],
         "forecast_patterns": predicted,
         "scores": score(patterns, predicted, persistence),
     }
 
 
-def _long(values: np.ndarray, patterns: list[Pattern], draw: int) -> pd.DataFrame:
-    replicate, pattern = np.meshgrid(np.arange(values.shape[0]), [p.id for p in patterns], indexing="ij")
+def _long(
+    values: np.ndarray, patterns: list[Pattern], draw: np.ndarray, replicate: np.ndarray
+) -> pd.DataFrame:
+    """Pattern values (worlds, patterns) as rows (draw, replicate, pattern, value)."""
+    ids = np.array([p.id for p in patterns])
     return pd.DataFrame(
-        {"draw": draw, "replicate": replicate.ravel(), "pattern": pattern.ravel(), "value": values.ravel()}
+        {
+            DRAW: np.repeat(draw, len(patterns)),
+            "replicate": np.repeat(replicate, len(patterns)),
+            "pattern": np.tile(ids, len(draw)),
+            "value": values.ravel(),
+        }
     )
 
 
 def _persistence(model: BlocModel, patterns: list[Pattern]) -> dict[str, float]:
     """The null model: every tie and every member's alignment stay as at the start (end of 2024)."""
     start = model.calibration
-    aligned = start.alignment >= model.params.aligned_threshold
+    aligned = start.alignment >= model.config.model.aligned_threshold
     null = {}
     for pattern in patterns:
         if pattern.statistic in ("tie_level", "tie_max"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import math
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -62,9 +63,19 @@ class DrawTable:
         return len(self.draw)
 
 
+def draws_path(name: str | Path) -> Path:
+    """A file of draws as given, or else shipped in the package under ``sim/data/`` (the
+    calibrated posterior: ``posterior/posterior_2024.csv``)."""
+    path = Path(name)
+    if path.is_file() or path.is_absolute():
+        return path
+    shipped = Path(str(resources.files("sim").joinpath("data", str(path))))
+    return shipped if shipped.is_file() else path
+
+
 def read_csv_draws(path: str | Path) -> DrawTable:
     """A CSV file of draws (Parquet files are read by the experiment layer)."""
-    path = Path(path)
+    path = draws_path(path)
     if not path.is_file():
         raise ConfigError(f"{KEY}.file", f"no file '{path}'", "a CSV or Parquet file of draws")
     with open(path, newline="", encoding="utf-8") as handle:

@@ -14,6 +14,7 @@ from tests.experiment.conftest import run_entry
 from tests.helpers import job_config, run_config
 
 ENSEMBLE = ["+scenario/uncertainty=behavioural", "replicates=16", "horizon=12"]
+NO_POSTERIOR = "scenario.uncertainty.file=null"  # compare_strategies draws from the posterior by default
 PARAMETERS = [
     "model.rationality",
     "model.decision_noise",
@@ -29,7 +30,10 @@ PARAMETERS = [
 @pytest.fixture(scope="module")
 def compared():
     config = job_config(
-        "experiment=compare_strategies", "experiment.strategies=[status_quo,pyongyang_deal]", *ENSEMBLE
+        "experiment=compare_strategies",
+        "experiment.strategies=[status_quo,pyongyang_deal]",
+        *ENSEMBLE,
+        NO_POSTERIOR,
     )
     return config, run_job(config, progress=False).summary
 
@@ -157,6 +161,7 @@ def test_compare_strategies_runs_over_an_ensemble_from_the_entry_point(tmp_path)
         "experiment.strategies=[status_quo,moscow_deal]",
         "record_ties=false",
         *ENSEMBLE,
+        NO_POSTERIOR,
         f"hydra.run.dir={tmp_path}",
     )
     log = result.stdout + result.stderr
