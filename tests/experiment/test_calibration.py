@@ -80,10 +80,9 @@ def recovery_config(patterns_file, **settings) -> Config:
     return config
 
 
-@pytest.mark.slow
 def test_parameter_recovery_from_data_the_model_generated_at_known_constants(tmp_path):
     patterns_file = synthetic_patterns(tmp_path / "synthetic.csv", TRUTH)
-    config = recovery_config(patterns_file, population=40, generations=5, batch=80, max_batches=3)
+    config = recovery_config(patterns_file, population=100, generations=6, batch=200, max_batches=4)
     tables = calibrate(config, tmp_path / "run")
     identifiable = tables["identifiability"].set_index("parameter")
     for name, value in TRUTH.items():
