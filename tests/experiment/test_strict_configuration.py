@@ -156,8 +156,7 @@ def test_levers_and_events_after_the_horizon_are_warned_about(caplog):
         in warnings
     )
     assert (
-        "scenario.events[6] (2024-12, abandonment) is after the last month 2021-12: it never acts"
-        in warnings
+        "scenario.events[6] (2024-12, abandonment) is after the last month 2021-12: it never acts" in warnings
     )
     assert not [w for w in warnings if "events[0]" in w]  # 2021-07 is inside the horizon
 
