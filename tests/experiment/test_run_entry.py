@@ -108,7 +108,7 @@ def test_bad_overrides_fail_fast_naming_the_key(override, expected, tmp_path):
         ),
         (["scenario.crn=sometimes"], "Invalid value 'sometimes', expected one of [scenario, configuration]"),
         (["experiment.analysis=tea_leaves"], "Invalid value 'tea_leaves', expected one of [single,"),
-        (["experiment.outcome=nope"], "Invalid value 'nope', expected one of [cohesion,"),
+        (["experiment.outcome=nope"], "Invalid value 'nope', expected one of [aligned,"),
         (
             ["experiment=compare_strategies", "experiment.reference=nope"],
             "experiment.reference: 'nope' is not among the strategies this experiment runs",
