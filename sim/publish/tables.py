@@ -211,7 +211,8 @@ def ranking_table(
 
     Columns: [scenario], rank, strategy, mean metric [CI], difference vs the reference
     [CI], Holm-adjusted Wilcoxon p, effect size (d_z or rank-biserial), P(intact) [CI],
-    median months to first defection ("n.r." = survival stayed above 0.5), mean US cost.
+    median months to first defection ("n.r." = survival stayed above 0.5), mean US cost
+    and the difference vs the reference per unit of US cost.
     """
     show = _namer(labels)
     multi = "scenario" in ranking.columns and ranking["scenario"].nunique() > 1
@@ -227,6 +228,7 @@ def ranking_table(
         Column("P(intact) [95% CI]", "P(intact) [95\\% CI]"),
         Column("Median months to defection", "Median months to defection"),
         Column("US cost", "US cost"),
+        Column("Δ per unit of US cost", "$\\Delta$ per unit of US cost"),
     ]
     if multi:
         columns.insert(0, Column("Scenario", "Scenario", "l"))
@@ -246,6 +248,7 @@ def ranking_table(
             format_probability(*intact),
             format_number(r.get("median_time_to_defection"), 1, na=NOT_REACHED),
             format_number(r.get("mean_us_cost"), digits=digits),
+            MISSING if is_ref else format_number(r.get("effect_per_cost"), digits=digits),
         ]
         if multi:
             cells.insert(0, _label(r["scenario"]))
