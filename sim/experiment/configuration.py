@@ -16,7 +16,7 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
 from sim.common.errors import ConfigError
-from sim.common.vocabulary import SUMMARY_OUTCOMES
+from sim.common.vocabulary import PRIMARY_METRIC, SUMMARY_OUTCOMES
 from sim.experiment.keys import check_known_keys, check_mapping_keys
 from sim.experiment.names import check_identifier, check_parameter_path, check_unique
 from sim.model.parameters import (
@@ -91,7 +91,7 @@ class ExperimentConfig:
     analysis: Analysis = Analysis.single
     strategies: list[str] = field(default_factory=list)
     reference: str = "status_quo"
-    outcome: Outcome = Outcome.cohesion
+    outcome: Outcome = Outcome(PRIMARY_METRIC)
     figures: bool = True
 
 
