@@ -36,8 +36,8 @@ def test_run_writes_tables_manifest_and_figure(run_dir):
         ".hydra/config.yaml",
     ):
         assert (run_dir / name).is_file(), name
-    assert (run_dir / "figures" / "cohesion_over_time.pdf").stat().st_size > 0
-    assert (run_dir / "figures" / "cohesion_over_time.png").stat().st_size > 0
+    assert (run_dir / "figures" / "aligned_over_time.pdf").stat().st_size > 0
+    assert (run_dir / "figures" / "aligned_over_time.png").stat().st_size > 0
     RunDirectory(run_dir).verify()
 
 
@@ -128,16 +128,16 @@ def test_the_configured_outcome_and_reference_shape_the_report(tmp_path):
         "experiment=compare_strategies",
         "experiment.strategies=[status_quo,moscow_deal]",
         "experiment.reference=moscow_deal",
-        "experiment.outcome=aligned",
+        "experiment.outcome=cohesion",
         "replicates=20",
         "horizon=12",
         "record_ties=false",
         f"hydra.run.dir={tmp_path}",
     )
     figures = tmp_path / "figures"
-    assert (figures / "final_aligned.pdf").is_file() and (figures / "aligned_over_time.pdf").is_file()
-    assert not (figures / "final_cohesion.pdf").exists()
+    assert (figures / "final_cohesion.pdf").is_file() and (figures / "cohesion_over_time.pdf").is_file()
+    assert not (figures / "final_aligned.pdf").exists()
     ranking_text = (figures / "ranking.md").read_text()
-    assert "Aligned [95% CI]" in ranking_text and "Δ vs moscow deal" in ranking_text
+    assert "Cohesion [95% CI]" in ranking_text and "Δ vs moscow deal" in ranking_text
     reference_row = next(line for line in ranking_text.splitlines() if "| moscow deal |" in line)
     assert "ref." in reference_row
