@@ -58,6 +58,7 @@ COMPARING_ANALYSES = (Analysis.single, Analysis.compare_strategies, Analysis.fro
 
 Outcome = Kind("Outcome", {name: name for name in SUMMARY_OUTCOMES})
 Outcome.__doc__ = "A per-replicate outcome of the run summary that an analysis reports."
+PRIMARY_OUTCOME = Outcome(PRIMARY_METRIC)
 
 
 @dataclass
@@ -91,7 +92,7 @@ class ExperimentConfig:
     analysis: Analysis = Analysis.single
     strategies: list[str] = field(default_factory=list)
     reference: str = "status_quo"
-    outcome: Outcome = Outcome(PRIMARY_METRIC)
+    outcome: Outcome = PRIMARY_OUTCOME
     figures: bool = True
 
 
