@@ -39,7 +39,7 @@ def test_every_world_figure_names_its_source():
 def start_tie_values(**overrides) -> tuple[np.ndarray, tuple[str, ...]]:
     config = run_config(replicates=1, overrides=overrides or None)
     model = BlocModel(config)
-    values = tie_values(model.world, symmetric_strength(model.world.ties), model.calibration, model.params)
+    values = tie_values(model.world, symmetric_strength(model.world.ties), model.params)
     return values[0], model.states
 
 
