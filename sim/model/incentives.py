@@ -95,10 +95,15 @@ def assess(
     staying = staying_sanctions(previous)
     values = tie_values(previous, staying_strength(previous, strength), params)
     weighted = weighted_values(previous, values, params, staying)
-    baseline = tie_values(previous, symmetric_strength(previous.baseline_ties), params)
-    cut_values = weighted_values(previous, baseline, params, staying).sum(axis=3)
+    baseline_strength = symmetric_strength(previous.baseline_ties)
+    cut_values = np.zeros(policy.deal_cut.shape)  # no deal names a layer: nothing has a price
+    if policy.deal_cut.any():
+        baseline = tie_values(previous, baseline_strength, params)
+        cut_values = weighted_values(previous, baseline, params, staying).sum(axis=3)
     bargains = strike_bargains(previous, policy, credibility, alliance_effect, cut_values, params)
-    pain = lift(params.coercion_relief, 2) * coercion(previous, policy, strength, alliance_effect, params)
+    pain = lift(params.coercion_relief, 2) * coercion(
+        previous, policy, strength, baseline_strength, alliance_effect, params
+    )
     partner_values = weighted.sum(axis=1)  # [i, j]: what j is worth to i, so [p, c] for patrons
     binding = bind_clients(
         bargains.net_pull + pain,
@@ -130,6 +135,7 @@ def coercion(
     previous: World,
     policy: Policy,
     strength: np.ndarray,
+    baseline: np.ndarray,
     alliance_effect: np.ndarray,
     params: ModelParameters,
 ) -> np.ndarray:
@@ -139,14 +145,14 @@ def coercion(
     export controls put a share of exports to the US and its allies X_i at risk;
     secondary sanctions put X_i at risk in proportion to b_i, the share of the state's
     bloc trade ties (on their baseline) that runs to sanctioned partners, weighted by the
-    partners' exposure.
+    partners' exposure. ``strength`` and ``baseline`` are the symmetric strengths of the
+    current and the baseline ties.
     """
     extra = np.maximum(0.0, previous.sanctions - previous.baseline_sanctions)
     exports = previous.western_exports
     reach = alliance_effect[:, None]
     trade = lift(params.trade_pain, 2) * reach * policy.trade * exports
     trading = strength[:, ENERGY] + strength[:, ECONOMIC]
-    baseline = symmetric_strength(previous.baseline_ties)
     usual = (baseline[:, ENERGY] + baseline[:, ECONOMIC]).sum(axis=2)
     busted = np.einsum("rij,rj->ri", trading, previous.sanctions)
     share = np.divide(busted, usual, out=np.zeros_like(busted), where=usual > 0)

@@ -49,6 +49,9 @@ def bind_clients(
     alignment, capacity and GDP (bn USD).
     """
     scale = gdp / 100.0  # bn USD per % of GDP, (R, n)
+    if not need.any():  # nothing on the table: no patron pays
+        zeros = np.zeros_like(need)
+        return Binding(np.zeros(need.shape + need.shape[-1:]), zeros, zeros)
     worth_usd = alignment[:, :, None] * worth * scale[:, :, None]
     n = need.shape[1]
     caps = lift(params.patron_compensation, 3) * worth_usd * (1.0 - np.eye(n))
