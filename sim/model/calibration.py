@@ -68,7 +68,7 @@ CALIBRATION_INPUTS: tuple[str, ...] = (
     "scenario.swing_buyers",
     "model.sanctions_half_saturation",
 )
-DATA_FILES: tuple[str, ...] = ("states.csv", "ties.csv", "trust.csv")
+DATA_FILES: tuple[str, ...] = ("states.csv", "ties.csv", "trust.csv", "stakes.csv")
 """The files of a scenario's data folder, all read by every run of the scenario."""
 
 
