@@ -70,7 +70,7 @@ def test_manifest_records_provenance(run_dir):
     assert manifest["seed"] == 11 and manifest["replicates"] == 30
     assert {"source", "commit", "dirty", "diff_sha256"} <= set(manifest["code"])
     assert sorted(manifest["data"]) == [
-        f"baseline_2025/{name}" for name in ("states.csv", "ties.csv", "trust.csv")
+        f"baseline_2025/{name}" for name in ("stakes.csv", "states.csv", "ties.csv", "trust.csv")
     ]
     assert all(len(checksum) == 64 for checksum in manifest["data"].values())
     assert manifest["versions"]["mesa"].startswith("3.")
