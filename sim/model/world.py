@@ -17,16 +17,25 @@ import numpy as np
 
 from sim.model.calibration import Calibration
 
-DYNAMIC = ("ties", "trust", "sanctions", "threat", "alignment", "war", "oil", "alliance")
+DYNAMIC = ("ties", "trust", "sanctions", "threat", "alignment", "war", "oil", "alliance", "own_factor")
 # Dimensions of a calibration array common to all worlds (every other one is per state,
 # one dimension); an array with one more dimension holds a value per world.
-_CALIBRATION_NDIM = {"ties": 3, "trust": 2}
+_CALIBRATION_NDIM = {"ties": 3, "trust": 2, "conversion": 3}
 # Which calibration array each per-state field of a new world starts from.
-_PER_STATE = ("capacity", "us_exposure", "swing_buyers", "arms_supply")
+_PER_STATE = (
+    "capacity",
+    "swing_buyers",
+    "arms_supply",
+    "gdp",
+    "military_burden",
+    "war_burden",
+    "western_exports",
+    "conversion",
+)
 FROM_CALIBRATION: dict[str, str] = {
     **{name: name for name in ("ties", "trust", "sanctions", "threat", "alignment", "war", "oil")},
     **{f"baseline_{name}": name for name in ("ties", "trust", "sanctions")},
-    **{f"start_{name}": name for name in ("sanctions", "alignment", "war", "threat")},
+    **{f"start_{name}": name for name in ("sanctions", "alignment", "war", "threat", "oil")},
     **{name: name for name in _PER_STATE},
 }
 
@@ -43,6 +52,7 @@ class World:
     war: np.ndarray
     oil: np.ndarray
     alliance: np.ndarray  # (R,)
+    own_factor: np.ndarray  # (R, L, n): factor own drift and cuts put on ties, lagged like ties
     baseline_ties: np.ndarray
     baseline_trust: np.ndarray
     baseline_sanctions: np.ndarray
@@ -50,13 +60,20 @@ class World:
     start_alignment: np.ndarray
     start_war: np.ndarray
     start_threat: np.ndarray
+    start_oil: np.ndarray
     start_alliance: np.ndarray
     # Figures of each world that never change during a run, (R, n): a world of a design
     # or an ensemble may have its own.
     capacity: np.ndarray
-    us_exposure: np.ndarray
     swing_buyers: np.ndarray
     arms_supply: np.ndarray
+    # The conversions into the model's unit (% of GDP): gdp in bn USD; the burdens and
+    # exports to the West in % GDP; conversion (R, L, n, n), % GDP per unit of tie.
+    gdp: np.ndarray
+    military_burden: np.ndarray
+    war_burden: np.ndarray
+    western_exports: np.ndarray
+    conversion: np.ndarray
 
     @classmethod
     def from_calibration(
@@ -74,10 +91,12 @@ class World:
             return np.broadcast_to(np.asarray(value, dtype=float), (replicates,)).copy()
 
         alliance_strength = full(alliance)
+        layers, n = calibration.ties.shape[-3], calibration.ties.shape[-1]
         return cls(
             **{name: tile(source) for name, source in FROM_CALIBRATION.items()},
             alliance=alliance_strength,
             start_alliance=alliance_strength.copy(),
+            own_factor=np.ones((replicates, layers, n)),
         )
 
     def copy(self) -> World:
