@@ -36,11 +36,11 @@ from pathlib import Path
 PARAMETERS = [
     ("model.tie_rate", 0.02, 0.3),
     ("model.alignment_rate", 0.05, 0.6),
-    ("model.rationality", 1.0, 6.0),
+    ("model.rationality", 0.1, 1.0),
     ("model.decision_noise", 0.0, 1.0),
     ("model.deal_value", 0.2, 2.0),
     ("model.coercion_relief", 0.0, 1.0),
-    ("model.patron_compensation", 0.5, 3.0),
+    ("model.patron_compensation", 0.02, 0.5),
     ("model.abandonment_response", -0.5, 0.8),
     ("scenario.us.deal_credibility.PRK", 0.2, 0.9),
     ("scenario.us.alliance_strength", 0.1, 0.9),

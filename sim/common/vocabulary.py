@@ -8,17 +8,29 @@ from __future__ import annotations
 
 LAYERS: tuple[str, ...] = ("energy", "military", "economic", "diplomatic", "treaty")
 
-PRIMARY_METRIC = "cohesion"
+PRIMARY_METRIC = "aligned"
+"""Members still aligned: a political outcome. Tie densities (``cohesion``, ``density_*``)
+are reported beside it, since a lever that cuts trade lowers density without moving
+anyone's alignment."""
 BLOC_METRICS: tuple[str, ...] = (
+    "aligned",
+    "intact",
+    "mean_alignment",
     "cohesion",
     *(f"density_{layer}" for layer in LAYERS),
     "connectivity",
-    "aligned",
-    "intact",
     "energy",
     "frustration",
 )
-STATE_METRICS: tuple[str, ...] = ("alignment", "dependence", "threat", "sanctions")
+STATE_METRICS: tuple[str, ...] = (
+    "alignment",
+    "dependence",
+    "threat",
+    "sanctions",
+    "net_pull",
+    "compensation",
+    "takeup",
+)
 SUMMARY_OUTCOMES: tuple[str, ...] = (*BLOC_METRICS, "time_to_defection", "defected", "us_cost")
 """Per-replicate outcomes of the run summary an analysis can report."""
 

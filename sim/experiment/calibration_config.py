@@ -11,9 +11,12 @@ from dataclasses import dataclass, field
 from sim.model.parameters import param
 
 # The behavioural constants the 2017-2024 patterns can speak to, with the scale of their
-# prior. rationality spans two orders of magnitude (0.1 to 20), so its prior is log-uniform.
+# prior over the documented range. rationality (0.05 to 10) and outside_options (0.1 to 100
+# % of GDP) span two and three orders of magnitude, so their priors are log-uniform;
+# threat_from_alliances keeps its open sign (-1 to 1: alliances deter or provoke).
 CALIBRATED = (
     ("model.rationality", "log"),
+    ("model.outside_options", "log"),
     ("model.alignment_rate", "linear"),
     ("model.tie_rate", "linear"),
     ("model.war_demand", "linear"),
@@ -29,6 +32,7 @@ CALIBRATED = (
     ("model.oil_amplifier", "linear"),
     ("model.abandonment_response", "linear"),
     ("model.threat_from_pressure", "linear"),
+    ("model.threat_from_alliances", "linear"),
 )
 
 

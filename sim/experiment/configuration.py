@@ -16,7 +16,7 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
 from sim.common.errors import ConfigError
-from sim.common.vocabulary import SUMMARY_OUTCOMES
+from sim.common.vocabulary import PRIMARY_METRIC, SUMMARY_OUTCOMES
 from sim.experiment.calibration_config import CalibrationConfig, ForecastConfig
 from sim.experiment.keys import check_known_keys, check_mapping_keys
 from sim.experiment.names import check_identifier, check_parameter_path, check_unique
@@ -70,6 +70,7 @@ COMPARING_ANALYSES = (
 
 Outcome = Kind("Outcome", {name: name for name in SUMMARY_OUTCOMES})
 Outcome.__doc__ = "A per-replicate outcome of the run summary that an analysis reports."
+PRIMARY_OUTCOME = Outcome(PRIMARY_METRIC)
 
 
 @dataclass
@@ -103,7 +104,7 @@ class ExperimentConfig:
     analysis: Analysis = Analysis.single
     strategies: list[str] = field(default_factory=list)
     reference: str = "status_quo"
-    outcome: Outcome = Outcome.cohesion
+    outcome: Outcome = PRIMARY_OUTCOME
     figures: bool = True
 
 

@@ -1,6 +1,6 @@
 """Schemas of a scenario's data files, checked before any run reads them.
 
-Each file of a data folder (``states.csv``, ``ties.csv``, ``trust.csv``) has a pandera
+Each file of a data folder (``states.csv``, ``ties.csv``, ``trust.csv``, ``stakes.csv``) has a pandera
 schema: its columns, the vocabulary of its text columns, the range of its numbers (per
 attribute for ``states.csv``), the uniqueness of its rows, and the source every row must
 carry. A file that breaks its schema is refused with one line per problem naming the
@@ -20,16 +20,19 @@ from pandera.errors import SchemaErrors
 
 from sim.common.errors import ConfigError
 from sim.common.vocabulary import LAYERS
-from sim.model.calibration import DATA_FILES, STATE_ATTRIBUTES, data_directory
+from sim.model.calibration import DATA_FILES, FLOW_LAYERS, STATE_ATTRIBUTES, data_directory
 
 STATE_CODE = r"^[A-Z]{3}$"
 BASES = ("figure", "derived", "judgement")
 UNIT = (0.0, 1.0)
+PER_CENT = (0.0, 100.0)  # a share of GDP, in per cent
 ATTRIBUTE_RANGES: dict[str, tuple[float, float]] = {
     **dict.fromkeys(STATE_ATTRIBUTES, UNIT),
     "sanctions_designations": (0.0, math.inf),
     # the model works with the log-odds of alignment, so 0 and 1 are out of reach
     "alignment": (0.01, 0.99),
+    "gdp": (0.01, math.inf),  # bn USD
+    **dict.fromkeys(("military_burden", "war_burden", "western_exports"), PER_CENT),
 }
 MAX_PROBLEMS = 20
 
@@ -90,9 +93,26 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "source_ref",
         ["truster", "trusted"],
     ),
+    "stakes.csv": _sourced(
+        {
+            "layer": _text(
+                pa.Check.isin(FLOW_LAYERS, error=f"is not a trade or arms layer ({', '.join(FLOW_LAYERS)})")
+            ),
+            "state": _state(),
+            "partner": _state(),
+            "value": _number(),
+        },
+        "source_ref",
+        ["layer", "state", "partner"],
+    ),
 }
-PAIRS = {"ties.csv": ("source", "target", "weight"), "trust.csv": ("truster", "trusted", "value")}
-"""Files of directed pairs: the two state columns (which must differ) and the value column, in [0, 1]."""
+PAIRS = {
+    "ties.csv": ("source", "target", "weight", UNIT),
+    "trust.csv": ("truster", "trusted", "value", UNIT),
+    "stakes.csv": ("state", "partner", "value", PER_CENT),
+}
+"""Files of directed pairs: the two state columns (which must differ), the value column and its range
+(ties and trust in [0, 1]; stakes, % of GDP a year per unit of tie, in [0, 100])."""
 
 
 def check_data_folder(name: str) -> Path:
@@ -176,8 +196,8 @@ def _range_problems(path: Path, frame: pd.DataFrame) -> list[str]:
     """Values outside their range, and pairs of a state with itself (checks needing two columns)."""
     problems = []
     if path.name in PAIRS:
-        first, second, value = PAIRS[path.name]
-        limits = pd.Series([UNIT] * len(frame), index=frame.index)
+        first, second, value, bounds = PAIRS[path.name]
+        limits = pd.Series([bounds] * len(frame), index=frame.index)
         for index in frame.index[frame[first] == frame[second]]:
             problems.append(f"{path}, line {_line(index)}: {first} and {second} are the same state")
     else:

@@ -8,37 +8,18 @@ Equations are numbered as in docs/ODD.md, section Submodels.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import mesa
 import numpy as np
 from scipy.special import expit
 
-from sim.common.vocabulary import LAYERS
+from sim.model.adaptive import LeverLearner
+from sim.model.bargains import movement
+from sim.model.incentives import Incentives
 from sim.model.parameters import AdaptiveConfig, ModelParameters, USConfig
-from sim.model.strategies import Lever, Policy
+from sim.model.strategies import REWARD_LEVERS, Lever, Policy
+from sim.model.values import MILITARY, TRADE_LAYERS, TREATY
 from sim.model.world import World, outgoing
 from sim.model.worlds import lift
-
-ENERGY, MILITARY, ECONOMIC, TREATY = (
-    LAYERS.index(name) for name in ("energy", "military", "economic", "treaty")
-)
-TRADE_LAYERS = [ENERGY, ECONOMIC]
-
-
-@dataclass
-class Incentives:
-    """What the US and the patrons put on the table this month, shape (R, n) each."""
-
-    alliance_effect: np.ndarray  # (R,) m_A = 1 + kappa_A * A
-    pull: np.ndarray  # US reward offered, discounted by credibility (S3)
-    pain: np.ndarray  # coercion a state escapes by defecting (S4)
-    compensation: np.ndarray  # what patrons can offset (S5)
-    fear: np.ndarray  # fear of abandonment from courted partners (S6)
-    pressure: np.ndarray  # total coercion on each state (S7)
-    value_change: np.ndarray  # (V - V0) / V0 (S2)
-    graph: np.ndarray  # aggregated tie graph A, (R, n, n)
-    deal_keep: np.ndarray  # share of each layer's ties a deal leaves a dealing state, (R, L, n)
 
 
 class BlocState(mesa.Agent):
@@ -89,11 +70,13 @@ class BlocState(mesa.Agent):
         world.alignment[:, i] = self._next_alignment(previous, incentives, params)
         world.trust[:, i, :] = self._next_trust(previous, params)
         world.ties[:, :, i, :] = self._next_ties(previous, policy, incentives, params)
+        world.own_factor[:, :, i] = self._next_own_factor(previous, policy, incentives, params)
 
     def _next_sanctions(
         self, previous: World, policy: Policy, incentives: Incentives, params: ModelParameters
     ) -> np.ndarray:
-        """S1: exposure relaxes to its baseline plus the share of the gap US sanctions close.
+        """S1: exposure relaxes to its baseline plus the share of the gap US sanctions close,
+        minus the relief of a deal as far as it is taken up.
 
         Swing buyers outside the bloc (India, Turkey) absorb part of a sanctioned state's
         exports and so undercut the new sanctions.
@@ -102,39 +85,38 @@ class BlocState(mesa.Agent):
         base = previous.baseline_sanctions[:, i]
         reach = np.minimum(1.0, policy.sanctions[:, i] * incentives.alliance_effect)
         reach = reach * (1.0 - previous.swing_buyers[:, i])
-        target = base + (1.0 - base) * reach
+        deal = incentives.bargains
+        lifted = deal.relief[:, i] * deal.takeup[:, i] * base
+        target = np.maximum(0.0, base + (1.0 - base) * reach - lifted)
         current = previous.sanctions[:, i]
-        return current + params.sanctions_rate * (target - current)
+        return current + lift(params.sanctions_rate, 1) * (target - current)
 
     def _next_threat(self, previous: World, incentives: Incentives, params: ModelParameters) -> np.ndarray:
-        """S7: threat relaxes to its start level plus pressure, contagion and alliances, minus deals."""
+        """S7: threat relaxes to its start level plus pressure, contagion and alliances, minus
+        the security assurance of a deal as far as it is taken up."""
         i = self.index
         n = previous.alignment.shape[1]
         contagion = np.einsum("rj,rj->r", incentives.graph[:, i, :], incentives.pressure) / (n - 1)
+        deal = incentives.bargains
+        start = previous.start_threat[:, i]
         target = (
-            previous.start_threat[:, i]
-            + params.threat_from_pressure * incentives.pressure[:, i]
-            + params.threat_contagion * contagion
-            + params.threat_from_alliances * (previous.alliance - previous.start_alliance)
-            - params.threat_relief_from_deals * incentives.pull[:, i]
+            start
+            + lift(params.threat_from_pressure, 1) * incentives.pressure[:, i]
+            + lift(params.threat_contagion, 1) * contagion
+            + lift(params.threat_from_alliances, 1) * (previous.alliance - previous.start_alliance)
+            - deal.assurance[:, i] * deal.takeup[:, i] * start
         )
         current = previous.threat[:, i]
-        return current + params.threat_rate * (np.clip(target, 0.0, 1.0) - current)
+        return current + lift(params.threat_rate, 1) * (np.clip(target, 0.0, 1.0) - current)
 
     def _next_alignment(self, previous: World, incentives: Incentives, params: ModelParameters) -> np.ndarray:
-        """S8: bounded-rational choice: log-odds of staying move with the net incentive."""
+        """S8: bounded-rational choice: log-odds of staying move with the net incentive U_i (% GDP)."""
         i = self.index
-        net = (
-            incentives.value_change[:, i]
-            - incentives.pull[:, i]
-            - incentives.pain[:, i]
-            + incentives.compensation[:, i]
-            + incentives.fear[:, i]
-        )
-        noise = params.decision_noise * self.model.month_noise[self.model.month, i]
-        log_odds = self.model.start_log_odds[:, i] + params.rationality * net + noise
+        net = self.model.this_month("net incentive", lambda: incentives.net)[:, i]
+        noise = lift(params.decision_noise, 1) * self.model.month_noise[self.model.month, i]
+        log_odds = self.model.start_log_odds[:, i] + lift(params.rationality, 1) * net + noise
         current = previous.alignment[:, i]
-        return current + params.alignment_rate * (expit(log_odds) - current)
+        return current + lift(params.alignment_rate, 1) * (expit(log_odds) - current)
 
     def _next_trust(self, previous: World, params: ModelParameters) -> np.ndarray:
         """S9: trust in a partner follows its baseline, lowered when the partner drifts away
@@ -169,8 +151,8 @@ class BlocState(mesa.Agent):
         need = self._trade_need(previous, policy, incentives, params)
         for layer in TRADE_LAYERS:
             target[:, layer, :] *= need
-        target[:, MILITARY, :] += self._war_demand(previous, policy, params)
-        keep = incentives.deal_keep
+        target[:, MILITARY, :] += self._war_demand(previous, incentives, params)
+        keep = self.model.this_month("deal keep", lambda: self._deal_keep(policy, incentives))
         for layer in self.model.us.cut_layers:  # no deal cuts the other layers: there keep is 1
             target[:, layer, :] *= keep[:, layer, i, None] * keep[:, layer, :]
         np.clip(target, 0.0, 1.0, out=target)
@@ -180,6 +162,25 @@ class BlocState(mesa.Agent):
         target *= lift(params.tie_rate, 3)
         target += current
         return target
+
+    @staticmethod
+    def _deal_keep(policy: Policy, incentives: Incentives) -> np.ndarray:
+        """zeta: the share of each layer's ties a deal leaves its target as far as taken up, (R, L, n)."""
+        return 1.0 - policy.deal_cut * incentives.bargains.takeup[:, None, :]
+
+    def _next_own_factor(
+        self, previous: World, policy: Policy, incentives: Incentives, params: ModelParameters
+    ) -> np.ndarray:
+        """The factor a state's own drift and cuts put on its ties, followed at the tie rate, (R, L).
+
+        It is the factor S10 puts on both directions of each tie for the state's own
+        alignment and its own deal cuts; the value of staying divides it out (S2).
+        """
+        i = self.index
+        closeness = np.sqrt(previous.alignment[:, i] / previous.start_alignment[:, i])
+        keep = self.model.this_month("deal keep", lambda: self._deal_keep(policy, incentives))[:, :, i]
+        current = previous.own_factor[:, :, i]
+        return current + lift(params.tie_rate, 2) * (closeness[:, None] * keep - current)
 
     def _trade_need(
         self, previous: World, policy: Policy, incentives: Incentives, params: ModelParameters
@@ -205,18 +206,24 @@ class BlocState(mesa.Agent):
         )
         return busting * secondary
 
-    def _war_demand(self, previous: World, policy: Policy, params: ModelParameters) -> np.ndarray:
-        """Military flows to a state at war grow with its need, the supplier's arms and trust, (R, n)."""
+    def _war_demand(self, previous: World, incentives: Incentives, params: ModelParameters) -> np.ndarray:
+        """Military flows to a state at war grow with its need (net of a ceasefire taken up),
+        the supplier's arms and its trust, (R, n)."""
         i = self.index
-        change = self.model.this_month(
-            "war change", lambda: previous.war * (1.0 - policy.ceasefire) - previous.start_war
-        )
+        change = self.model.this_month("war change", lambda: incentives.bargains.war - previous.start_war)
         supply = previous.arms_supply[:, i, None]
         return lift(params.war_demand, 2) * change * supply * previous.trust[:, i, :]
 
 
 class UnitedStates(mesa.Agent):
-    """The wedge strategist: turns its levers into this month's policy within its budget."""
+    """The wedge strategist: turns its levers into this month's policy within its budget.
+
+    Coercion and alliance levers cost their price times their intensity. Reward levers
+    (deals, ceasefires) cost their price times their intensity times the take-up of their
+    target: the US pays for what is taken up. The budget is allocated before the states
+    respond, pricing rewards at the most they can be taken up this month (how far their
+    target has moved), so spending never exceeds the budget.
+    """
 
     def __init__(
         self,
@@ -225,6 +232,7 @@ class UnitedStates(mesa.Agent):
         us: USConfig,
         adaptive: AdaptiveConfig,
         states: tuple[str, ...],
+        jitter: np.ndarray | None = None,
     ) -> None:
         super().__init__(model)
         replicates = model.replicates
@@ -236,26 +244,52 @@ class UnitedStates(mesa.Agent):
         )
         self.intensities = per_item([lever.intensity for lever in levers])
         self.costs = per_item([lever.cost for lever in levers])
+        self.rewarded = np.array([lever.kind in REWARD_LEVERS for lever in levers], dtype=bool)
+        self.targets = np.array([-1 if lever.target is None else lever.target for lever in levers], dtype=int)
         self.cumulative_cost = np.zeros(replicates)
         self.adaptive = adaptive
-        self.lever_values = np.zeros((replicates, len(levers)))
-        self._alignment_at_review = model.world.alignment.copy()
+        self.intensity = np.zeros((replicates, len(levers)))
+        self.learner = (
+            LeverLearner(levers, self.costs, len(states), adaptive, jitter, model.world.alignment)
+            if adaptive.enabled and jitter is not None
+            else None
+        )
+
+    @property
+    def lever_values(self) -> np.ndarray:
+        """(R, Q): learnt fall of alignment per unit of budget of each lever (adaptive only)."""
+        if self.learner is None:
+            return np.zeros_like(self.intensity)
+        return self.learner.values
 
     def step(self) -> None:
         """Decide this month's policy from last month's observations."""
         model = self.model
         month = model.month
         active = self._active(month)
-        if self.adaptive.enabled and month > 0 and month % self.adaptive.review_every == 0:
-            self._review()
-        intensity = self._allocate(active)
+        if self.learner is not None and month > 0 and month % self.adaptive.review_every == 0:
+            self.learner.review(model.world.alignment)
+        self.intensity = self._allocate(active)
+        if self.learner is not None:
+            self.learner.record(self.intensity)
         policy = Policy.zeros(model.replicates, len(model.states))
         for k, lever in enumerate(self.levers):
-            policy.add(lever, intensity[:, k])
-            policy.spent += lever.cost * intensity[:, k]
+            policy.add(lever, self.intensity[:, k])
+        policy.spent += (self.intensity * self.costs * ~self.rewarded).sum(axis=1)
         policy.clip()
-        self.cumulative_cost += policy.spent
         model.policy = policy
+
+    def pay_rewards(self, takeup: np.ndarray) -> None:
+        """Add the cost of this month's rewards as far as their targets took them up, and the
+        month's whole spending to the running total."""
+        policy = self.model.policy
+        policy.spent += (self.intensity * self.costs * self._reward_factor(takeup)).sum(axis=1)
+        self.cumulative_cost += policy.spent
+
+    def _reward_factor(self, takeup: np.ndarray) -> np.ndarray:
+        """(R, Q): take-up of each reward lever's target; 0 for the other levers."""
+        targeted = np.where(self.targets >= 0, self.targets, 0)
+        return np.where(self.rewarded, takeup[:, targeted], 0.0)
 
     def _active(self, month: int) -> np.ndarray:
         """(R, K): which levers act this month in which replicate."""
@@ -276,9 +310,10 @@ class UnitedStates(mesa.Agent):
         Without budget nothing acts, not even a lever configured to cost nothing.
         """
         requested = self.intensities * active
-        costs = self.costs
-        if self.adaptive.enabled and len(self.levers):
-            share = self.budget_shares(active)
+        most = self._reward_factor(movement(self.model.previous, self.model.params))
+        costs = np.where(self.rewarded, self.costs * most, self.costs)
+        if self.learner is not None and len(self.levers):
+            share = self.learner.shares(active)
             affordable = np.divide(
                 share * self.budget[:, None],
                 costs,
@@ -291,24 +326,6 @@ class UnitedStates(mesa.Agent):
             scale = np.divide(self.budget, demand, out=np.ones_like(demand), where=demand > 0)
             intensity = requested * np.minimum(1.0, scale)[:, None]
         return np.where(self.budget[:, None] > 0, intensity, 0.0)
-
-    def budget_shares(self, active: np.ndarray) -> np.ndarray:
-        """Softmax of learnt lever values over the active levers (A1)."""
-        scores = np.where(active, self.lever_values / lift(self.adaptive.temperature, 2), -np.inf)
-        top = np.max(np.where(active, scores, 0.0), axis=1, keepdims=True)
-        weights = np.where(active, np.exp(scores - top), 0.0)
-        total = weights.sum(axis=1, keepdims=True)
-        return np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
-
-    def _review(self) -> None:
-        """A2: credit each lever with the fall in its target's alignment since the last review."""
-        alignment = self.model.world.alignment
-        drop = self._alignment_at_review - alignment
-        for k, lever in enumerate(self.levers):
-            observed = drop.mean(axis=1) if lever.target is None else drop[:, lever.target]
-            rate = self.adaptive.learning_rate
-            self.lever_values[:, k] = (1.0 - rate) * self.lever_values[:, k] + rate * observed
-        self._alignment_at_review = alignment.copy()
 
 
 def per_item(values: list[float | np.ndarray]) -> np.ndarray:

@@ -19,10 +19,11 @@ from scipy.special import logit
 
 from sim.common.calendar import parse_month
 from sim.common.errors import ConfigError
-from sim.model.agents import ECONOMIC, ENERGY, BlocState, Incentives, UnitedStates
+from sim.model.agents import BlocState, UnitedStates
 from sim.model.ensembles import DRAW, DrawTable, ensemble_values
-from sim.model.events import CHANGES_OIL, CHANGES_TIES, RandomShocks, apply_event
-from sim.model.metrics import Relations, bloc_value, measure, measure_states, partner_value
+from sim.model.events import CHANGES_TIES, RandomShocks, apply_event
+from sim.model.incentives import Incentives, assess, start_values
+from sim.model.metrics import Relations, measure, measure_states
 from sim.model.parameters import ModelParameters, RunConfig, check_ranges
 from sim.model.records import Recorder
 from sim.model.resolution import resolve
@@ -77,13 +78,19 @@ class BlocModel(mesa.Model):
         self.month_noise = np.ascontiguousarray(noise.transpose(1, 2, 0))  # (T, n, R): a month's in one row
         self.shocks = RandomShocks.draw(resolved.random_shocks, self.states, self.horizon, streams)
         self.relations = Relations.of(self.world, self.params)
-        self.start_value = self._bloc_value(self.world, self.relations)
+        self.references = start_values(self.world, self.params)  # V0 (S2) and E0 (S11)
         self.month = 0
         self.policy = Policy.zeros(self.replicates, len(self.states))
+        self.incentives: Incentives | None = None
         self.defection_month = np.full((self.replicates, len(self.states)), -1)
         for index, code in enumerate(self.states):
             BlocState(self, code, index)
-        self.us = UnitedStates(self, resolved.levers, resolved.us, resolved.adaptive, self.states)
+        adaptive = resolved.adaptive
+        jitter = None
+        if adaptive.enabled:
+            reviews = self.horizon // int(np.min(adaptive.review_every)) + 1
+            jitter = streams.draw("exploration", (reviews, len(resolved.levers)))
+        self.us = UnitedStates(self, resolved.levers, resolved.us, adaptive, self.states, jitter)
         self.recorder = Recorder(self, record_ties=config.record_ties, ties_every=config.ties_every)
         # Without a time series, ties or a lever conditioned on a metric, the metrics of
         # months between the start and the horizon are read by nothing: skip them.
@@ -115,7 +122,17 @@ class BlocModel(mesa.Model):
         self.relations = self._relations_of_previous(struck)
         self.us.step()
         self._update_alliances()
-        self.incentives = self._incentives()
+        relations = self.relations
+        self.incentives = assess(
+            self.previous,
+            self.policy,
+            self.us.credibility,
+            self.references,
+            self.params,
+            relations.strength,
+            relations.graph,
+        )
+        self.us.pay_rewards(self.incentives.bargains.takeup)
         self.bloc_states.do("step")
         self.month += 1
         self._observe()
@@ -145,70 +162,18 @@ class BlocModel(mesa.Model):
 
     def _relations_of_previous(self, struck: set[str]) -> Relations:
         """Relations of last month's world: those measured at its end, unless a shock has
-        since changed the ties (all recomputed) or oil stakes (partner values recomputed)."""
+        since changed the ties."""
         measured = self._measured
         if measured is None or struck & set(CHANGES_TIES):
             return Relations.of(self.previous, self.params)
-        if struck & set(CHANGES_OIL):
-            value = partner_value(self.previous, self.params, measured.strength)
-            return Relations(measured.strength, measured.graph, value)
         return measured
 
     def _update_alliances(self) -> None:
         """A3: alliance strength relaxes to its start level plus the share the lever closes."""
         previous = self.previous
         target = previous.start_alliance + (1.0 - previous.start_alliance) * self.policy.alliances
-        self.world.alliance = previous.alliance + self.params.tie_rate * (target - previous.alliance)
-
-    def _bloc_value(self, world: World, relations: Relations) -> np.ndarray:
-        """S2: V_i = sum_j trust_ij P_ij (1 + kappa_s s_i c_j) + kappa_theta theta_i."""
-        params = self.params
-        partners = bloc_value(world, params, relations)
-        return partners + lift(params.threat_cohesion, 2) * world.threat
-
-    def _incentives(self) -> Incentives:
-        """S3-S6 and S10's deal cuts: offers, pressure, patron compensation, abandonment fear
-        and the ties a deal asks its target to cut (a deal's named layers shrink as far as
-        its target is dealing), from last month."""
-        previous, policy, params, relations = self.previous, self.policy, self.params, self.relations
-        alliance_effect = 1.0 + params.alliance_multiplier * previous.alliance
-        graph = relations.graph
-        pull = lift(params.deal_value, 2) * policy.deal * self.us.credibility * alliance_effect[:, None]
-        pain = lift(params.coercion_relief, 2) * self._coercion(previous, policy, alliance_effect)
-        compensation = np.minimum(pull + pain, self._patron_support(previous))
-        fear = lift(params.abandonment_response, 2) * np.einsum("rij,rj->ri", graph, pull)
-        return Incentives(
-            alliance_effect=alliance_effect,
-            pull=pull,
-            pain=pain,
-            compensation=compensation,
-            fear=fear,
-            pressure=np.minimum(1.0, policy.sanctions + policy.secondary + policy.trade),
-            value_change=self._bloc_value(previous, relations) / self.start_value - 1.0,
-            graph=graph,
-            deal_keep=1.0 - policy.deal_cut * (1.0 - previous.alignment)[:, None, :],
-        )
-
-    def _coercion(self, previous: World, policy: Policy, alliance_effect: np.ndarray) -> np.ndarray:
-        """S4: sanctions above baseline, trade pressure and secondary-sanction costs, (R, n)."""
-        params = self.params
-        extra_sanctions = np.maximum(0.0, previous.sanctions - previous.baseline_sanctions)
-        trade = lift(params.trade_pain, 2) * previous.us_exposure * policy.trade * alliance_effect[:, None]
-        strength = self.relations.strength
-        busted = np.einsum("rij,rj->ri", strength[:, ENERGY] + strength[:, ECONOMIC], previous.sanctions)
-        secondary = lift(params.secondary_bite, 2) * policy.secondary * alliance_effect[:, None] * busted
-        return extra_sanctions + trade + secondary
-
-    def _patron_support(self, previous: World) -> np.ndarray:
-        """S5: kappa_p sum_j a_j trust_ij capacity_j P_ji / sum phi: what partners can offer i, (R, n)."""
-        params = self.params
-        value_to_patron = np.swapaxes(self.relations.partner_value, -1, -2)
-        normaliser = sum(params.layer_weights.values())
-        willing = previous.alignment[:, None, :] * previous.trust * previous.capacity[:, None, :]
-        n = len(self.states)
-        willing = willing * (1.0 - np.eye(n))
-        support = np.einsum("rij,rij->ri", willing, value_to_patron)
-        return lift(params.patron_compensation, 2) * support / lift(normaliser, 2)
+        rate = lift(self.params.tie_rate, 1)
+        self.world.alliance = previous.alliance + rate * (target - previous.alliance)
 
     def _observe(self) -> None:
         """Track defections; measure the month when a time series, a lever or the summary reads it."""
@@ -224,7 +189,7 @@ class BlocModel(mesa.Model):
         relations = Relations.of(self.world, self.params) if self.month > 0 else self.relations
         self._measured = relations
         self.latest = measure(self.world, self.params, relations)
-        self.latest_states = measure_states(self.world, self.params, relations)
+        self.latest_states = measure_states(self.world, self.params, relations, self.incentives)
         self.recorder.record(self.month)
 
 

@@ -1,8 +1,14 @@
 """Start values of a scenario, read from sourced data files.
 
-A scenario's data folder holds three tables (`states.csv`, `ties.csv`, `trust.csv`),
-each row with the figure or judgement it encodes. Adding a state to the bloc means
-adding its rows there and its code to ``scenario.states``; no code changes.
+A scenario's data folder holds four tables (`states.csv`, `ties.csv`, `trust.csv`,
+`stakes.csv`), each row with the figure or judgement it encodes. Adding a state to the
+bloc means adding its rows there and its code to ``scenario.states``; no code changes.
+
+Every term of a state's decision is in per cent of its annual GDP. The figures that
+convert into that unit are data: GDP, the military burden, the war burden, exports to
+the US and its allies (``states.csv``), and the value of a full-strength tie in each
+trade or arms layer (``stakes.csv``). Security layers (diplomatic, treaty) are valued
+against the state's own military burden.
 """
 
 from __future__ import annotations
@@ -24,23 +30,33 @@ STATE_ATTRIBUTES: tuple[str, ...] = (
     "sanctions_designations",
     "embargo_floor",
     "oil",
-    "us_exposure",
     "threat",
     "war",
     "alignment",
     "capacity",
     "arms_supply",
+    "gdp",
+    "military_burden",
+    "war_burden",
+    "western_exports",
 )
-INITIAL_OVERRIDABLE: tuple[str, ...] = (
-    "sanctions",
-    "oil",
-    "us_exposure",
-    "threat",
-    "war",
-    "alignment",
-    "capacity",
-    "arms_supply",
-)
+# Attributes a scenario may override, with their allowed ranges (shares, % GDP, bn USD).
+INITIAL_RANGES: dict[str, tuple[float, float]] = {
+    "sanctions": (0.0, 1.0),
+    "oil": (0.0, 1.0),
+    "threat": (0.0, 1.0),
+    "war": (0.0, 1.0),
+    "alignment": (0.01, 0.99),
+    "capacity": (0.0, 1.0),
+    "arms_supply": (0.0, 1.0),
+    "gdp": (0.01, 1.0e6),
+    "military_burden": (0.0, 100.0),
+    "war_burden": (0.0, 100.0),
+    "western_exports": (0.0, 100.0),
+}
+INITIAL_OVERRIDABLE: tuple[str, ...] = tuple(INITIAL_RANGES)
+FLOW_LAYERS: tuple[str, ...] = ("energy", "economic", "military")
+SECURITY_LAYERS: tuple[str, ...] = ("diplomatic", "treaty")
 DEFAULT_TRUST = 0.5
 # Configuration paths the start values depend on (worlds that vary them get their own).
 CALIBRATION_INPUTS: tuple[str, ...] = (
@@ -52,7 +68,7 @@ CALIBRATION_INPUTS: tuple[str, ...] = (
     "scenario.swing_buyers",
     "model.sanctions_half_saturation",
 )
-DATA_FILES: tuple[str, ...] = ("states.csv", "ties.csv", "trust.csv")
+DATA_FILES: tuple[str, ...] = ("states.csv", "ties.csv", "trust.csv", "stakes.csv")
 """The files of a scenario's data folder, all read by every run of the scenario."""
 
 
@@ -63,15 +79,19 @@ class Calibration:
     states: tuple[str, ...]
     sanctions: np.ndarray
     oil: np.ndarray
-    us_exposure: np.ndarray
     threat: np.ndarray
     war: np.ndarray
     alignment: np.ndarray
     capacity: np.ndarray
     arms_supply: np.ndarray
+    gdp: np.ndarray  # bn USD a year
+    military_burden: np.ndarray  # % GDP
+    war_burden: np.ndarray  # % GDP the state's war costs while it lasts
+    western_exports: np.ndarray  # % GDP: exports to the US and its allies
     swing_buyers: np.ndarray
     ties: np.ndarray
     trust: np.ndarray
+    conversion: np.ndarray  # (L, n, n): % of i's GDP a year a full-strength tie with j is worth
 
     @property
     def n_states(self) -> int:
@@ -117,10 +137,13 @@ def load_calibration(scenario: ScenarioConfig, model: ModelParameters) -> Calibr
     }
     _apply_initial_overrides(values, scenario, states)
     ties = _tie_tensor(folder / "ties.csv", states)
+    conversion = _conversion(folder / "stakes.csv", states, values["military_burden"])
     _apply_tie_scale(ties, scenario.tie_scale, states)
     trust = _trust_matrix(folder / "trust.csv", states, scenario.trust)
     swing = _per_state("scenario.swing_buyers", scenario.swing_buyers, states)
-    return Calibration(states=states, ties=ties, trust=trust, swing_buyers=swing, **values)
+    return Calibration(
+        states=states, ties=ties, trust=trust, swing_buyers=swing, conversion=conversion, **values
+    )
 
 
 def _per_state(key: str, mapping: dict[str, float], states: tuple[str, ...]) -> np.ndarray:
@@ -162,9 +185,9 @@ def _apply_initial_overrides(
             raise ConfigError(f"scenario.initial.{code}", "unknown state", list(states))
         for attr, value in overrides.items():
             key = f"scenario.initial.{code}.{attr}"
-            if attr not in INITIAL_OVERRIDABLE:
+            if attr not in INITIAL_RANGES:
                 raise ConfigError(key, "unknown attribute", list(INITIAL_OVERRIDABLE))
-            low, high = (0.01, 0.99) if attr == "alignment" else (0.0, 1.0)
+            low, high = INITIAL_RANGES[attr]
             if not low <= value <= high:
                 raise ConfigError(key, f"value {value} is out of range", f"[{low}, {high}]")
             values[attr] = values[attr].copy()
@@ -180,6 +203,32 @@ def _tie_tensor(path: Path, states: tuple[str, ...]) -> np.ndarray:
         if source in states and target in states:
             ties[LAYERS.index(layer), states.index(source), states.index(target)] = float(row["weight"])
     return ties
+
+
+def _conversion(path: Path, states: tuple[str, ...], military_burden: np.ndarray) -> np.ndarray:
+    """(L, n, n): what a full-strength tie of i with j is worth to i, % of i's GDP a year.
+
+    Trade and arms layers: the figures of ``stakes.csv`` (a tie's annual flow over GDP and
+    over the tie strength of the data set). Security layers: the state's military burden,
+    the defence effort a full security tie stands in for (scaled by ``model.layer_rents``).
+    """
+    n = len(states)
+    conversion = np.zeros((len(LAYERS), n, n))
+    for layer in SECURITY_LAYERS:
+        conversion[LAYERS.index(layer)] = military_burden[:, None] * (1.0 - np.eye(n))
+    if not path.is_file():
+        raise ConfigError(
+            "scenario.data", f"{path.parent.name} has no {path.name}", "a stakes.csv per data set"
+        )
+    for row in read_table(path):
+        layer, state, partner = row["layer"], row["state"], row["partner"]
+        if layer not in FLOW_LAYERS:
+            raise ConfigError(
+                f"{path.name}: layer", f"'{layer}' is not a trade or arms layer", list(FLOW_LAYERS)
+            )
+        if state in states and partner in states and state != partner:
+            conversion[LAYERS.index(layer), states.index(state), states.index(partner)] = float(row["value"])
+    return conversion
 
 
 def split_pair(key: str, text: str, states: tuple[str, ...]) -> tuple[int, int]:

@@ -1,20 +1,27 @@
-"""Cohesion metrics of R worlds at once; formulas in docs/ODD.md (section Observation).
+"""Outcome metrics of R worlds at once; formulas in docs/ODD.md (section Observation).
 
-``cohesion`` (the weighted density of the aggregated tie graph) is the primary metric.
+The headline outcomes are political: members aligned (the primary metric), whether the
+bloc is intact, mean alignment and, in the run summary, months to the first defection.
+Tie densities per layer and their weighted mean (``cohesion``) are reported beside them:
+a lever that cuts trade volume lowers density without moving anyone's alignment.
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.common.vocabulary import LAYERS
 from sim.model.parameters import ModelParameters
+from sim.model.values import dependence, symmetric_strength, tie_values, weighted_values
 from sim.model.world import World
 from sim.model.worlds import lift
+
+if TYPE_CHECKING:
+    from sim.model.incentives import Incentives
 
 
 def layer_weights(model: ModelParameters) -> np.ndarray:
@@ -30,26 +37,6 @@ def _weighted_layers(phi: np.ndarray, strength: np.ndarray) -> np.ndarray:
     return np.einsum("l,rlij->rij" if phi.ndim == 1 else "rl,rlij->rij", phi, strength)
 
 
-def symmetric_strength(ties: np.ndarray) -> np.ndarray:
-    """S_l[i, j] = (W_l[i, j] + W_l[j, i]) / 2, shape (R, L, n, n).
-
-    The transpose is gathered with one index over each world's flattened ties: a strided
-    transpose of 4 x 4 blocks costs twice as much, for the same numbers.
-    """
-    worlds, layers, n, _ = ties.shape
-    flat = ties.reshape(worlds, -1)
-    strength = np.take(flat, _transposed_order(layers, n), axis=1)
-    strength += flat
-    strength *= 0.5
-    return strength.reshape(ties.shape)
-
-
-@functools.lru_cache(maxsize=8)
-def _transposed_order(layers: int, n: int) -> np.ndarray:
-    """Flat positions of W_l[j, i] in the order of W_l[i, j]."""
-    return np.arange(layers * n * n).reshape(layers, n, n).transpose(0, 2, 1).reshape(-1)
-
-
 def aggregate_graph(strength: np.ndarray, model: ModelParameters) -> np.ndarray:
     """A[i, j] = sum_l phi_l S_l[i, j] / sum_l phi_l: the undirected tie graph, (R, n, n)."""
     phi = layer_weights(model)
@@ -60,19 +47,18 @@ def aggregate_graph(strength: np.ndarray, model: ModelParameters) -> np.ndarray:
 class Relations:
     """What the equations read from one snapshot of the ties, computed once per snapshot.
 
-    The symmetric strengths, the tie graph and partner values enter several equations
-    of a month; computing them once per snapshot instead of once per use gives the same
-    numbers at a fraction of the cost.
+    The symmetric strengths and the tie graph enter several equations of a month;
+    computing them once per snapshot instead of once per use gives the same numbers at a
+    fraction of the cost.
     """
 
     strength: np.ndarray  # S, (R, L, n, n)
     graph: np.ndarray  # A, (R, n, n)
-    partner_value: np.ndarray  # P, (R, n, n)
 
     @classmethod
     def of(cls, world: World, model: ModelParameters) -> Relations:
         strength = symmetric_strength(world.ties)
-        return cls(strength, aggregate_graph(strength, model), partner_value(world, model, strength))
+        return cls(strength, aggregate_graph(strength, model))
 
 
 def layer_density(ties: np.ndarray) -> np.ndarray:
@@ -117,51 +103,6 @@ def alignment_energy(
     return energy, energy - lowest
 
 
-def partner_value(world: World, model: ModelParameters, strength: np.ndarray | None = None) -> np.ndarray:
-    """P[i, j] = sum_l phi_l(i) S_l[i, j]: what partner j is worth to i, (R, n, n).
-
-    Energy ties weigh more for states whose budget or supply rides on bloc oil.
-    """
-    strength = symmetric_strength(world.ties) if strength is None else strength
-    phi = layer_weights(model)
-    energy = LAYERS.index("energy")
-    value = _weighted_layers(phi, strength)
-    oil_bonus = (
-        lift(model.oil_amplifier, 3) * world.oil[:, :, None] * lift(phi[..., energy], 3) * strength[:, energy]
-    )
-    return value + oil_bonus
-
-
-def bloc_value(world: World, model: ModelParameters, relations: Relations | None = None) -> np.ndarray:
-    """sum_j trust_ij P_ij (1 + kappa_s s_i c_j): what the partners are worth to each state, (R, n).
-
-    Sanctions raise a partner's worth in proportion to what it can absorb (its capacity
-    c_j): a sanctioned state needs buyers and suppliers that can replace the West.
-    """
-    scarcity = (
-        1.0 + lift(model.sanctions_dependence, 3) * world.sanctions[:, :, None] * world.capacity[:, None, :]
-    )
-    weights = world.trust * _off_diagonal(world) * scarcity
-    relations = relations or Relations.of(world, model)
-    return np.einsum("rij,rij->ri", weights, relations.partner_value)
-
-
-def dependence(world: World, model: ModelParameters, relations: Relations | None = None) -> np.ndarray:
-    """Share of a state's valued relations that lie inside the bloc, (R, n).
-
-    Sanctions shrink outside options (1 - s_i), so a sanctioned state depends more on
-    partners even before its ties change.
-    """
-    inside = bloc_value(world, model, relations)
-    outside = lift(model.outside_options, 2) * (1.0 - world.sanctions)
-    return inside / (inside + outside)
-
-
-def _off_diagonal(world: World) -> np.ndarray:
-    n = world.trust.shape[-1]
-    return 1.0 - np.eye(n)
-
-
 def measure(
     world: World, model: ModelParameters, relations: Relations | None = None
 ) -> dict[str, np.ndarray]:
@@ -177,6 +118,7 @@ def measure(
         **{f"density_{layer}": density[:, index] for index, layer in enumerate(LAYERS)},
         "connectivity": connectivity,
         "aligned": aligned.sum(axis=1).astype(float),
+        "mean_alignment": world.alignment.mean(axis=1),
         "intact": (aligned.all(axis=1) & (connectivity > model.connectivity_floor)).astype(float),
         "energy": energy,
         "frustration": frustration,
@@ -185,12 +127,26 @@ def measure(
 
 
 def measure_states(
-    world: World, model: ModelParameters, relations: Relations | None = None
+    world: World,
+    model: ModelParameters,
+    relations: Relations | None = None,
+    incentives: Incentives | None = None,
 ) -> dict[str, np.ndarray]:
-    """Per-state metrics of the current month, each (R, n)."""
+    """Per-state metrics of the current month, each (R, n).
+
+    ``net_pull``, ``compensation`` and ``takeup`` are the terms of the defection condition
+    that acted in the month just ended (0 at month 0).
+    """
+    strength = (relations or Relations.of(world, model)).strength
+    weighted = weighted_values(world, tie_values(world, strength, model), model)
+    partners = weighted.sum(axis=(1, 3))  # the partner part of S2
+    zeros = np.zeros_like(world.alignment)
     return {
         "alignment": world.alignment,
-        "dependence": dependence(world, model, relations),
+        "dependence": dependence(world, partners, model),
         "threat": world.threat,
         "sanctions": world.sanctions,
+        "net_pull": zeros if incentives is None else incentives.bargains.net_pull,
+        "compensation": zeros if incentives is None else incentives.binding.received,
+        "takeup": zeros if incentives is None else incentives.bargains.takeup,
     }

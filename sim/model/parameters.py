@@ -8,87 +8,17 @@ anything runs) and :func:`check_ranges` names any value outside its range.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, is_dataclass
-from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 from sim.common.errors import ConfigError
-
-
-class Kind(StrEnum):
-    """A closed vocabulary of a configuration field; Hydra rejects other values at compose time.
-
-    A member prints and hashes like its plain string (``repr`` included), so identities
-    derived from a configuration do not depend on whether it was composed by Hydra or
-    built in Python.
-    """
-
-    def __repr__(self) -> str:
-        return repr(self.value)
-
-
-class LeverKind(Kind):
-    """What a US lever does (docs/ODD.md, submodel "Levers")."""
-
-    deal = "deal"
-    sanctions = "sanctions"
-    secondary_sanctions = "secondary_sanctions"
-    tariffs = "tariffs"
-    export_controls = "export_controls"
-    alliances = "alliances"
-    ceasefire = "ceasefire"
-
-
-class EventKind(Kind):
-    """What a dated event of a scenario does (docs/ODD.md, submodel "Events")."""
-
-    war = "war"
-    ceasefire = "ceasefire"
-    sanctions = "sanctions"
-    treaty = "treaty"
-    abandonment = "abandonment"
-    oil_price = "oil_price"
-
-
-class ShockKind(Kind):
-    """What a random shock does when it strikes a replicate world."""
-
-    abandonment = "abandonment"
-    oil_price = "oil_price"
-
-
-class Distribution(Kind):
-    """How an uncertain constant of a parameter ensemble is drawn within its bounds."""
-
-    uniform = "uniform"
-    loguniform = "loguniform"
-
-
-class CrnMode(Kind):
-    """Which random streams replicates share: per scenario (common random numbers) or per configuration."""
-
-    scenario = "scenario"
-    configuration = "configuration"
-
-
-LEVER_KINDS: tuple[str, ...] = tuple(LeverKind)
-EVENT_KINDS: tuple[str, ...] = tuple(EventKind)
-RANDOM_SHOCK_KINDS: tuple[str, ...] = tuple(ShockKind)
-CRN_MODES: tuple[str, ...] = tuple(CrnMode)
-DISTRIBUTIONS: tuple[str, ...] = tuple(Distribution)
-
-AnyKind = TypeVar("AnyKind", bound=Kind)
-
-
-def kind_of(key: str, value: object, kinds: type[AnyKind], noun: str) -> AnyKind:
-    """``value`` as a member of ``kinds``, or a :class:`ConfigError` naming the key and the choices.
-
-    Hydra checks kinds when it composes a configuration; this catches configurations built
-    directly in Python.
-    """
-    try:
-        return kinds(value)
-    except ValueError:
-        raise ConfigError(key, f"unknown {noun} '{value}'", [k.value for k in kinds]) from None
+from sim.model.kinds import CRN_MODES as CRN_MODES
+from sim.model.kinds import DISTRIBUTIONS as DISTRIBUTIONS
+from sim.model.kinds import EVENT_KINDS as EVENT_KINDS
+from sim.model.kinds import LEVER_KINDS as LEVER_KINDS
+from sim.model.kinds import RANDOM_SHOCK_KINDS as RANDOM_SHOCK_KINDS
+from sim.model.kinds import CrnMode, Distribution, EventKind, LeverKind, ShockKind
+from sim.model.kinds import Kind as Kind
+from sim.model.kinds import kind_of as kind_of
 
 
 def param(default: Any, low: float, high: float, doc: str) -> Any:
@@ -98,6 +28,10 @@ def param(default: Any, low: float, high: float, doc: str) -> Any:
 
 def _layer_weights() -> dict[str, float]:
     return {"energy": 1.0, "military": 1.0, "economic": 1.0, "diplomatic": 0.5, "treaty": 1.0}
+
+
+def _layer_rents() -> dict[str, float]:
+    return {"energy": 0.3, "military": 0.5, "economic": 0.2, "diplomatic": 0.05, "treaty": 0.1}
 
 
 def _lever_costs() -> dict[str, float]:
@@ -114,7 +48,11 @@ def _lever_costs() -> dict[str, float]:
 
 @dataclass
 class ModelParameters:
-    """Behavioural constants of the model (modelling choices, not world figures)."""
+    """Behavioural constants of the model (modelling choices, not world figures).
+
+    Every term of a state's decision is in one unit, per cent of that state's annual GDP
+    ("% GDP"); parameters that convert into it say so in their documentation.
+    """
 
     tie_rate: float = param(
         0.1, 0.01, 0.5, "monthly share of the gap to its target a tie (and alliance strength) closes"
@@ -123,16 +61,28 @@ class ModelParameters:
     threat_rate: float = param(0.1, 0.01, 0.5, "monthly adjustment rate of perceived threat")
     trust_rate: float = param(0.05, 0.0, 0.5, "monthly adjustment rate of trust")
     sanctions_rate: float = param(0.2, 0.01, 1.0, "monthly adjustment rate of sanctions exposure")
-    rationality: float = param(3.0, 0.1, 20.0, "beta: log-odds of alignment per unit of net incentive")
+    rationality: float = param(
+        0.4, 0.05, 10.0, "beta: log-odds of alignment per % GDP of net incentive to stay"
+    )
     decision_noise: float = param(0.3, 0.0, 2.0, "sd of the monthly log-odds noise (bounded rationality)")
     layer_weights: dict[str, float] = field(
         default_factory=_layer_weights,
-        metadata={"range": (0.0, 3.0), "doc": "phi_l: value of a unit tie in each layer"},
+        metadata={"range": (0.0, 3.0), "doc": "phi_l: weight of a layer in the tie graph and tie density"},
     )
-    oil_amplifier: float = param(1.0, 0.0, 3.0, "how much oil revenue or dependence raises energy-tie value")
+    layer_rents: dict[str, float] = field(
+        default_factory=_layer_rents,
+        metadata={
+            "range": (0.0, 3.0),
+            "doc": "rho_l: share of a tie's annual flow (energy, military, economic) or of the "
+            "defence burden (diplomatic, treaty) a state would lose with the tie",
+        },
+    )
+    oil_amplifier: float = param(
+        1.0, 0.0, 3.0, "kappa_o: elasticity of energy-tie value to the oil stake (oil price shocks)"
+    )
     sanctions_dependence: float = param(1.0, 0.0, 3.0, "kappa_s: sanctions raise the value of bloc ties")
     threat_cohesion: float = param(
-        0.5, 0.0, 2.0, "kappa_theta: value of alignment per unit of perceived threat"
+        0.5, 0.0, 2.0, "kappa_theta: share of the defence burden alignment is worth per unit of threat"
     )
     sanctions_busting: float = param(
         0.5, 0.0, 2.0, "kappa_bust: tie need per unit rise of sanctions exposure"
@@ -141,28 +91,50 @@ class ModelParameters:
         0.4,
         0.0,
         3.0,
-        "kappa_2: cost of trading with a sanctioned partner under secondary sanctions",
+        "kappa_2: share of Western exports put at risk, and of trade ties cut, per unit of "
+        "trade with fully sanctioned partners under secondary sanctions",
     )
     war_demand: float = param(0.5, 0.0, 1.0, "kappa_war: military tie demand per unit of war need")
-    deal_value: float = param(0.8, 0.0, 3.0, "g: utility of a full, fully credible deal")
-    coercion_relief: float = param(0.3, 0.0, 2.0, "kappa_relief: utility of escaping coercion by defecting")
-    trade_pain: float = param(1.0, 0.0, 3.0, "weight of tariffs and export controls relative to sanctions")
+    sanctions_cost: float = param(10.0, 0.0, 30.0, "L: GDP loss a year at full sanctions exposure, % GDP")
+    deal_value: float = param(1.0, 0.0, 3.0, "g: size of a deal's package relative to the reference package")
+    deal_relief: float = param(
+        0.5, 0.0, 1.0, "rho_R: share of the target's sanctions exposure the reference package lifts"
+    )
+    deal_trade: float = param(2.0, 0.0, 10.0, "T_D: trade access the reference package opens, % GDP")
+    coercion_relief: float = param(
+        0.5, 0.0, 1.0, "kappa_relief: share of the cost of US coercion a state escapes by defecting"
+    )
+    trade_pain: float = param(
+        0.2, 0.0, 1.0, "kappa_trade: share of exports to the US and allies lost under full trade pressure"
+    )
     patron_compensation: float = param(
-        1.5, 0.0, 4.0, "kappa_p: how much patrons can offset offers and pressure"
+        0.1, 0.0, 1.0, "kappa_w: share of a client's annual value to it a patron pays at most to keep it"
+    )
+    patron_budget: float = param(
+        1.0, 0.0, 5.0, "kappa_B: % of GDP a patron of capacity 1 can spend a year binding clients"
     )
     abandonment_response: float = param(
-        0.3, -1.0, 1.0, "eta: >0 courted partners' allies tighten, <0 they hedge"
+        0.3, -1.0, 1.0, "eta: >0 a dealing partner's allies tighten, <0 they hedge"
+    )
+    entrapment_economic: float = param(
+        0.1, 0.0, 1.0, "kappa_Ee: share of Western exports at risk per unit of tie to a partner at war"
+    )
+    entrapment_military: float = param(
+        0.1,
+        0.0,
+        1.0,
+        "kappa_Em: share of the defence burden at risk per unit of treaty with a partner at war",
     )
     alliance_multiplier: float = param(
-        1.0, 0.0, 3.0, "kappa_A: wedge effectiveness per unit of alliance strength"
+        1.0, 0.0, 3.0, "kappa_A: reach of US coercion and relief per unit of alliance strength"
     )
     threat_from_pressure: float = param(0.3, 0.0, 1.0, "tau_p: perceived threat per unit of coercion")
     threat_contagion: float = param(0.2, 0.0, 1.0, "tau_c: threat from coercion of tied partners")
     threat_from_alliances: float = param(
-        0.3, 0.0, 1.0, "tau_A: perceived threat per unit rise of alliance strength"
+        0.3, -1.0, 1.0, "tau_A: threat per unit rise of alliance strength; >0 provokes, <0 deters"
     )
     threat_relief_from_deals: float = param(
-        0.3, 0.0, 1.0, "tau_r: fall of perceived threat per unit of deal offered"
+        0.3, 0.0, 1.0, "alpha: share of perceived threat the reference package's assurance removes"
     )
     trust_sensitivity: float = param(0.5, 0.0, 1.0, "psi: how far trust follows a partner's alignment")
     abandonment_persistence: float = param(
@@ -171,7 +143,9 @@ class ModelParameters:
     sanctions_half_saturation: float = param(
         2000.0, 250.0, 10000.0, "designations at which sanctions exposure is one half"
     )
-    outside_options: float = param(1.0, 0.1, 5.0, "value of relations outside the bloc when unsanctioned")
+    outside_options: float = param(
+        10.0, 0.1, 100.0, "omega: value of relations outside the bloc when unsanctioned, % GDP"
+    )
     aligned_threshold: float = param(0.5, 0.1, 0.9, "alignment at or above which a member counts as aligned")
     connectivity_floor: float = param(
         0.01, 0.0, 0.5, "algebraic connectivity below which the bloc counts as split"
@@ -181,7 +155,10 @@ class ModelParameters:
     )
     lever_costs: dict[str, float] = field(
         default_factory=_lever_costs,
-        metadata={"range": (0.0, 5.0), "doc": "monthly budget cost of each lever at intensity 1"},
+        metadata={
+            "range": (0.0, 5.0),
+            "doc": "monthly budget cost of each lever at intensity 1 (rewards: when fully taken up)",
+        },
     )
 
 
@@ -308,8 +285,15 @@ class AdaptiveConfig:
 
     enabled: bool = False
     review_every: int = param(3, 1, 48, "months between budget reviews")
-    learning_rate: float = param(0.5, 0.0, 1.0, "weight of the newest observation in a lever's value")
-    temperature: float = param(0.05, 0.001, 10.0, "softmax temperature of the budget allocation")
+    learning_rate: float = param(
+        0.3, 0.0, 1.0, "forgetting: weight of the newest review in the per-lever effect estimates"
+    )
+    temperature: float = param(
+        0.2, 0.001, 10.0, "softmax temperature of the budget allocation, relative to the best lever's value"
+    )
+    exploration: float = param(
+        0.5, 0.0, 2.0, "sd of the log-normal jitter of budget shares (exploration that separates levers)"
+    )
 
 
 @dataclass

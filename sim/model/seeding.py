@@ -27,6 +27,7 @@ PURPOSES: dict[str, int] = {
     "shock_occurrence": 2,
     "shock_pair": 3,
     "parameter_draw": 4,
+    "exploration": 5,
 }
 
 # Constants of numpy.random.SeedSequence (pool of four 32-bit words) and of PCG64.

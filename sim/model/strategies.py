@@ -19,6 +19,7 @@ from sim.model.parameters import LeverConfig, LeverKind, ModelParameters, Strate
 
 UNTARGETED_LEVERS = ("alliances",)
 TRADE_LEVERS = ("tariffs", "export_controls")
+REWARD_LEVERS = ("deal", "ceasefire")  # conditional: delivered and paid as far as taken up
 CONDITION_METRICS = ("cohesion", "connectivity", "aligned")
 _STATE_CONDITION = re.compile(r"^\s*([A-Z]{3})\s+(defected|aligned)\s*$")
 _METRIC_CONDITION = re.compile(r"^\s*([a-z_]+)\s*(<=|>=|<|>)\s*([-+0-9.eE]+)\s*$")

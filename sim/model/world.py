@@ -19,16 +19,25 @@ import numpy as np
 from sim.common.vocabulary import LAYERS
 from sim.model.calibration import Calibration
 
-DYNAMIC = ("ties", "trust", "sanctions", "threat", "alignment", "war", "oil", "alliance")
+DYNAMIC = ("ties", "trust", "sanctions", "threat", "alignment", "war", "oil", "alliance", "own_factor")
 # Dimensions of a calibration array common to all worlds (every other one is per state,
 # one dimension); an array with one more dimension holds a value per world.
-_CALIBRATION_NDIM = {"ties": 3, "trust": 2}
+_CALIBRATION_NDIM = {"ties": 3, "trust": 2, "conversion": 3}
 # Which calibration array each per-state field of a new world starts from.
-_PER_STATE = ("capacity", "us_exposure", "swing_buyers", "arms_supply")
+_PER_STATE = (
+    "capacity",
+    "swing_buyers",
+    "arms_supply",
+    "gdp",
+    "military_burden",
+    "war_burden",
+    "western_exports",
+    "conversion",
+)
 FROM_CALIBRATION: dict[str, str] = {
     **{name: name for name in ("ties", "trust", "sanctions", "threat", "alignment", "war", "oil")},
     **{f"baseline_{name}": name for name in ("ties", "trust", "sanctions")},
-    **{f"start_{name}": name for name in ("sanctions", "alignment", "war", "threat")},
+    **{f"start_{name}": name for name in ("sanctions", "alignment", "war", "threat", "oil")},
     **{name: name for name in _PER_STATE},
 }
 
@@ -45,6 +54,7 @@ class World:
     war: np.ndarray
     oil: np.ndarray
     alliance: np.ndarray  # (R,)
+    own_factor: np.ndarray  # (R, L, n): factor own drift and cuts put on ties, lagged like ties
     baseline_ties: np.ndarray
     baseline_trust: np.ndarray
     baseline_sanctions: np.ndarray
@@ -52,13 +62,20 @@ class World:
     start_alignment: np.ndarray
     start_war: np.ndarray
     start_threat: np.ndarray
+    start_oil: np.ndarray
     start_alliance: np.ndarray
     # Figures of each world that never change during a run, (R, n): a world of a design
     # or an ensemble may have its own.
     capacity: np.ndarray
-    us_exposure: np.ndarray
     swing_buyers: np.ndarray
     arms_supply: np.ndarray
+    # The conversions into the model's unit (% of GDP): gdp in bn USD; the burdens and
+    # exports to the West in % GDP; conversion (R, L, n, n), % GDP per unit of tie.
+    gdp: np.ndarray
+    military_burden: np.ndarray
+    war_burden: np.ndarray
+    western_exports: np.ndarray
+    conversion: np.ndarray
     treaties: np.ndarray  # (R, n, n) legal commitment in force (1: mutual defence), an input
     abandonment: np.ndarray  # (R, n, n) record of i's patron j failing it, an input
 
@@ -78,12 +95,14 @@ class World:
             return np.broadcast_to(np.asarray(value, dtype=float), (replicates,)).copy()
 
         alliance_strength = full(alliance)
+        layers, n = calibration.ties.shape[-3], calibration.ties.shape[-1]
         return cls(
             **{name: tile(source) for name, source in FROM_CALIBRATION.items()},
             alliance=alliance_strength,
             start_alliance=alliance_strength.copy(),
+            own_factor=np.ones((replicates, layers, n)),
             treaties=tile("ties")[:, LAYERS.index("treaty")].copy(),
-            abandonment=np.zeros((replicates, *calibration.trust.shape[-2:])),
+            abandonment=np.zeros((replicates, n, n)),
         )
 
     def copy(self) -> World:
@@ -94,6 +113,14 @@ class World:
     @property
     def replicates(self) -> int:
         return self.alignment.shape[0]
+
+
+def reference_ties(world: World) -> np.ndarray:
+    """The levels ties relax towards, (R, L, n, n): the baseline, with the treaty layer at the
+    legal commitment in force (a treaty signed moves the reference, never the tie itself)."""
+    reference = world.baseline_ties.copy()
+    reference[:, LAYERS.index("treaty")] = world.treaties
+    return reference
 
 
 def outgoing(ties: np.ndarray, i: int) -> np.ndarray:

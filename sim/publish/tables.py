@@ -219,7 +219,8 @@ def ranking_table(
     Columns: [scenario], rank, strategy, mean metric [95% Monte Carlo CI], difference vs the
     reference [CI], the spread of per-point means across the design's parameter draws
     (5-95%, only when there are several points), P(intact) [CI], median months to first
-    defection ("n.r." = survival stayed above 0.5), mean US cost. No p-values or effect
+    defection ("n.r." = survival stayed above 0.5), mean US cost and the difference vs the
+    reference per unit of US cost. No p-values or effect
     sizes: with thousands of simulated worlds any difference is "significant", so they
     measure the number of runs, not the strength of a wedge (they stay in ranking.parquet).
     """
@@ -236,6 +237,7 @@ def ranking_table(
         Column("P(intact) [95% CI]", "P(intact) [95\\% CI]"),
         Column("Median months to defection", "Median months to defection"),
         Column("US cost", "US cost"),
+        Column("Δ per unit of US cost", "$\\Delta$ per unit of US cost"),
     ]
     if spread:
         columns.insert(4, Column(f"{name} across draws (5–95%)", f"{name} across draws (5--95\\%)"))
@@ -254,6 +256,7 @@ def ranking_table(
             format_probability(*intact),
             format_number(r.get("median_time_to_defection"), 1, na=NOT_REACHED),
             format_number(r.get("mean_us_cost"), digits=digits),
+            MISSING if is_ref else format_number(r.get("effect_per_cost"), digits=digits),
         ]
         if spread:
             cells.insert(4, format_range(r["spread_lower"], r["spread_upper"], digits=digits))

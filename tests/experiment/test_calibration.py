@@ -133,7 +133,7 @@ def test_priors_default_to_the_documented_range_signs_open_where_it_spans_zero()
     (response,) = make_priors([("model.abandonment_response", None, None, "linear")])
     assert (response.low, response.high) == (-1.0, 1.0)
     (rationality,) = make_priors([("model.rationality", None, None, "log")])
-    assert rationality.from_unit(np.array([0.0, 1.0])).tolist() == pytest.approx([0.1, 20.0])
+    assert rationality.from_unit(np.array([0.0, 1.0])).tolist() == pytest.approx([0.05, 10.0])
 
 
 def test_a_run_that_reads_no_pattern_is_refused(tmp_path):

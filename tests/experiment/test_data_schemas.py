@@ -81,7 +81,7 @@ CASES = [
     (
         "alignment 1.5 (crashed in LinAlgError)",
         replace("states.csv", "CHN,alignment,0.8", "CHN,alignment,1.5"),
-        "states.csv, line 26, column value: 1.5 is out of range [0.01, 0.99]",
+        "states.csv, line 22, column value: 1.5 is out of range [0.01, 0.99]",
     ),
     (
         "non-numeric cell",
@@ -101,7 +101,7 @@ CASES = [
     (
         "duplicated state row",
         append_row("states.csv", 3),
-        "states.csv, line 38: repeats an earlier row with the same key",
+        "states.csv, line 50: repeats an earlier row with the same key",
     ),
     ("empty ties.csv", write("ties.csv", ""), "ties.csv: no rows"),
     (
@@ -112,7 +112,7 @@ CASES = [
     (
         "missing file",
         delete("trust.csv"),
-        "trust.csv: missing (a data folder holds states.csv, ties.csv, trust.csv)",
+        "trust.csv: missing (a data folder holds states.csv, ties.csv, trust.csv, stakes.csv)",
     ),
     (
         "unknown layer",
@@ -138,6 +138,21 @@ CASES = [
         "not a number",
         replace("ties.csv", "energy,RUS,CHN,0.45", "energy,RUS,CHN,nan"),
         "ties.csv, line 2, column weight: 'nan' is not a number",
+    ),
+    (
+        "GDP share above 100 per cent",
+        replace("states.csv", "RUS,military_burden,7.1", "RUS,military_burden,710"),
+        "states.csv, line 39, column value: 710 is out of range [0, 100]",
+    ),
+    (
+        "negative tie stake",
+        replace("stakes.csv", "energy,CHN,RUS,1.058", "energy,CHN,RUS,-1"),
+        "stakes.csv, line 2, column value: -1 is out of range [0, 100]",
+    ),
+    (
+        "stake of a security layer",
+        replace("stakes.csv", "energy,CHN,RUS,1.058", "treaty,CHN,RUS,1.058"),
+        "stakes.csv, line 2, column layer: 'treaty' is not a trade or arms layer",
     ),
     (
         "ragged row",
@@ -184,5 +199,5 @@ def test_the_shipped_data_sets_follow_their_schemas():
 
 def test_a_job_on_broken_data_is_refused_before_it_runs(copy_of_baseline):
     replace("states.csv", "CHN,alignment,0.8", "CHN,alignment,1.5")(copy_of_baseline)
-    with pytest.raises(ConfigError, match=r"states.csv, line 26, column value: 1.5 is out of range"):
+    with pytest.raises(ConfigError, match=r"states.csv, line 22, column value: 1.5 is out of range"):
         preflight(compose(f"scenario.data={copy_of_baseline}"))

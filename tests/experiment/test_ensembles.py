@@ -41,7 +41,7 @@ def compared():
 def test_every_world_draws_its_constants_within_the_given_ranges(compared):
     _, summary = compared
     assert summary["draw"].tolist() == summary["replicate"].tolist()
-    assert summary["model.rationality"].between(1.0, 6.0).all()
+    assert summary["model.rationality"].between(0.1, 1.0).all()
     assert summary["model.abandonment_response"].between(-0.5, 0.8).all()
     assert summary.groupby("strategy")["model.rationality"].nunique().eq(16).all()
 

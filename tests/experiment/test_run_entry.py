@@ -36,8 +36,8 @@ def test_run_writes_tables_manifest_and_figure(run_dir):
         ".hydra/config.yaml",
     ):
         assert (run_dir / name).is_file(), name
-    assert (run_dir / "figures" / "cohesion_over_time.pdf").stat().st_size > 0
-    assert (run_dir / "figures" / "cohesion_over_time.png").stat().st_size > 0
+    assert (run_dir / "figures" / "aligned_over_time.pdf").stat().st_size > 0
+    assert (run_dir / "figures" / "aligned_over_time.png").stat().st_size > 0
     RunDirectory(run_dir).verify()
 
 
@@ -70,7 +70,7 @@ def test_manifest_records_provenance(run_dir):
     assert manifest["seed"] == 11 and manifest["replicates"] == 30
     assert {"source", "commit", "dirty", "diff_sha256"} <= set(manifest["code"])
     assert sorted(manifest["data"]) == [
-        f"baseline_2025/{name}" for name in ("states.csv", "ties.csv", "trust.csv")
+        f"baseline_2025/{name}" for name in ("stakes.csv", "states.csv", "ties.csv", "trust.csv")
     ]
     assert all(len(checksum) == 64 for checksum in manifest["data"].values())
     assert manifest["versions"]["mesa"].startswith("3.")
@@ -108,7 +108,7 @@ def test_bad_overrides_fail_fast_naming_the_key(override, expected, tmp_path):
         ),
         (["scenario.crn=sometimes"], "Invalid value 'sometimes', expected one of [scenario, configuration]"),
         (["experiment.analysis=tea_leaves"], "Invalid value 'tea_leaves', expected one of [single,"),
-        (["experiment.outcome=nope"], "Invalid value 'nope', expected one of [cohesion,"),
+        (["experiment.outcome=nope"], "Invalid value 'nope', expected one of [aligned,"),
         (
             ["experiment=compare_strategies", "experiment.reference=nope"],
             "experiment.reference: 'nope' is not among the strategies this experiment runs",
@@ -128,16 +128,16 @@ def test_the_configured_outcome_and_reference_shape_the_report(tmp_path):
         "experiment=compare_strategies",
         "experiment.strategies=[status_quo,moscow_deal]",
         "experiment.reference=moscow_deal",
-        "experiment.outcome=aligned",
+        "experiment.outcome=cohesion",
         "replicates=20",
         "horizon=12",
         "record_ties=false",
         f"hydra.run.dir={tmp_path}",
     )
     figures = tmp_path / "figures"
-    assert (figures / "final_aligned.pdf").is_file() and (figures / "aligned_over_time.pdf").is_file()
-    assert not (figures / "final_cohesion.pdf").exists()
+    assert (figures / "final_cohesion.pdf").is_file() and (figures / "cohesion_over_time.pdf").is_file()
+    assert not (figures / "final_aligned.pdf").exists()
     ranking_text = (figures / "ranking.md").read_text()
-    assert "Aligned [95% CI]" in ranking_text and "Δ vs moscow deal" in ranking_text
+    assert "Cohesion [95% CI]" in ranking_text and "Δ vs moscow deal" in ranking_text
     reference_row = next(line for line in ranking_text.splitlines() if "| moscow deal |" in line)
     assert "ref." in reference_row

@@ -39,7 +39,7 @@ def test_joblib_sweep_equals_each_configuration_run_alone(tmp_path):
     )
     summary = combined(tmp_path)
     assert len(summary) == 2 * 2 * 20
-    assert (tmp_path / "figures" / "cohesion_over_time.pdf").is_file()
+    assert (tmp_path / "figures" / "aligned_over_time.pdf").is_file()
     for (strategy, deal_value), part in summary.groupby(["strategy", "model.deal_value"]):
         alone = pd.DataFrame(
             simulate(strategy, replicates=20, horizon=12, deal_value=deal_value).recorder.summary()
@@ -193,7 +193,7 @@ def test_budget_frontier_plots_the_response_to_the_budget(tmp_path):
     assert len(table) == 2 * 2
     assert (tmp_path / "figures" / "frontier.pdf").stat().st_size > 0
     summary = combined(tmp_path)
-    expected = summary.groupby(["strategy", "scenario.us.budget"])["cohesion"].mean()
+    expected = summary.groupby(["strategy", "scenario.us.budget"])["aligned"].mean()
     got = table.set_index(["strategy", "scenario.us.budget"])["mean"]
     np.testing.assert_allclose(got.sort_index().to_numpy(), expected.sort_index().to_numpy())
     broke = table[table["scenario.us.budget"] == 0.0].set_index("strategy")

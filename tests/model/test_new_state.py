@@ -16,12 +16,15 @@ BELARUS = {
     "sanctions_designations": 1500,
     "embargo_floor": 0.3,
     "oil": 0.05,
-    "us_exposure": 0.05,
     "threat": 0.6,
     "war": 0.0,
     "alignment": 0.8,
     "capacity": 0.1,
     "arms_supply": 0.2,
+    "gdp": 72.0,
+    "military_burden": 1.3,
+    "war_burden": 0.0,
+    "western_exports": 2.0,
 }
 
 

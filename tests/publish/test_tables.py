@@ -65,6 +65,9 @@ def test_ranking_markdown_numbers_match_direct_statistics(summary, ranking) -> N
         diff_ci = st.bootstrap_interval(diff.sort_index().to_numpy(), n_resamples=999, seed=3)
         assert diff_ci[0] == pytest.approx(diff.mean())
         assert_shown(shown["Δ vs status quo [95% CI]"], *diff_ci)
+        cost = rows["us_cost"].mean()
+        if cost > 0:
+            assert_shown(shown["Δ per unit of US cost"], diff_ci[0] / cost)
     # simulation outputs carry Monte Carlo intervals, not significance tests (issue 14)
     assert not {"p (Holm)", "d_z", "r_rb"} & set(table.columns)
     assert "across draws" not in " ".join(table.columns)  # one point: no parameter spread
@@ -101,7 +104,7 @@ def test_ranking_median_time_matches_kaplan_meier(summary, ranking) -> None:
 def test_latex_is_booktabs_and_matches_markdown(ranking) -> None:
     table = tb.ranking_table(ranking)
     tex = tb.to_latex(table, caption="Strategies ranked by wedge effect.", label="tab:rank")
-    for command in (r"\toprule", r"\midrule", r"\bottomrule", r"\begin{tabular}{rlrrrrr}"):
+    for command in (r"\toprule", r"\midrule", r"\bottomrule", r"\begin{tabular}{rlrrrrrr}"):
         assert command in tex
     assert r"\label{tab:rank}" in tex and r"\caption{" in tex
     body = tex.split(r"\midrule")[1].split(r"\bottomrule")[0].strip().splitlines()

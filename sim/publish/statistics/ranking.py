@@ -34,8 +34,10 @@ def strategy_ranking(
     spread_lower, spread_upper`` (5th and 95th percentile of the per-design-point means: the
     spread across parameter uncertainty, NaN without a design), ``p_intact, p_intact_lower,
     p_intact_upper, median_time_to_defection, mean_us_cost, n_pairs, mean_diff, diff_lower,
-    diff_upper, p_value, p_holm, cohens_dz, rank_biserial``. The reference row has NaN in the
-    paired columns. Optional inputs (``intact``, ``time_to_defection``/``defected``,
+    diff_upper, effect_per_cost, p_value, p_holm, cohens_dz, rank_biserial``.
+    ``effect_per_cost`` is the mean paired difference per unit of the strategy's mean US cost
+    (NaN for the reference and for strategies that cost nothing). The reference row has NaN
+    in the paired columns. Optional inputs (``intact``, ``time_to_defection``/``defected``,
     ``us_cost``) give NaN when absent.
     """
     by = list(by)
@@ -58,6 +60,8 @@ def strategy_ranking(
     diffs = paired_differences(summary, metric, reference, by=by, design=design, **opts)
     table = table.merge(diffs, on=groups, how="left")
     table = table.merge(_spread(summary, metric, groups, design), on=groups, how="left")
+    cost = table["mean_us_cost"] if "mean_us_cost" in table.columns else pd.Series(np.nan, index=table.index)
+    table["effect_per_cost"] = (table["mean_diff"] / cost.where(cost > 0)).astype(float)
     columns = [
         *by,
         "rank",
@@ -77,6 +81,7 @@ def strategy_ranking(
         "mean_diff",
         "diff_lower",
         "diff_upper",
+        "effect_per_cost",
         "p_value",
         "p_holm",
         "cohens_dz",

@@ -1,0 +1,20 @@
+"""Mapping parameters (one entry per layer) that are one number or one number per world.
+
+A behavioural constant may be a scalar (every world shares it) or an array over the
+leading world axis (``sim.model.worlds.lift`` shapes those); a mapping of such constants
+becomes one array with a key axis here, so both cases broadcast against state arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+
+def keyed(mapping: Mapping[str, float | np.ndarray], keys: Sequence[str], ndim: int) -> np.ndarray:
+    """A mapping parameter (one entry per layer or lever) as an array whose key axis is the
+    second of an ``ndim``-dimensional state array: (K, 1, ...) or, per world, (W, K, 1, ...)."""
+    values = np.stack(np.broadcast_arrays(*(np.asarray(mapping[key], dtype=float) for key in keys)), axis=-1)
+    trailing = ndim - 2  # the state axes after the key axis
+    return np.reshape(values, values.shape + (1,) * trailing)

@@ -1,0 +1,77 @@
+"""Patrons that bind at a cost (S5): counter-offers out of a finite budget shared among clients.
+
+When the US pulls a member away (a deal's net pull) or coerces it (the pain it would
+escape by leaving), its partners may counter-offer to keep it. A patron p is willing to
+pay client c at most a share ``model.patron_compensation`` of what c is worth to it a
+year, and only as far as it is itself aligned; several patrons of one client share the
+client's need in proportion to these caps. Each patron has a yearly budget
+(``model.patron_budget`` per cent of its GDP, times its capacity) shared among all its
+clients: it funds its most valuable clients first, so binding three clients at once
+costs three times as much and may exhaust the budget. The client discounts a counter-
+offer by its trust in the patron; the patron bears the full cost, which lowers its own
+incentive to stay in the bloc. Amounts move between economies in billions of US dollars
+and are converted back into each state's % GDP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.model.parameters import ModelParameters
+from sim.model.worlds import lift
+
+
+@dataclass
+class Binding:
+    """Patron counter-offers this month."""
+
+    paid: np.ndarray  # (R, n, n) bn USD a year patron p pays client c
+    received: np.ndarray  # (R, n) K_c: trust-discounted counter-offers received, % of c's GDP
+    spent: np.ndarray  # (R, n) cost to each patron, % of its GDP
+
+
+def bind_clients(
+    need: np.ndarray,
+    worth: np.ndarray,
+    trust: np.ndarray,
+    alignment: np.ndarray,
+    capacity: np.ndarray,
+    gdp: np.ndarray,
+    params: ModelParameters,
+) -> Binding:
+    """S5: who compensates whom, and how much.
+
+    ``need`` (R, n): each client's net pull plus escapable pain, % of its GDP; ``worth``
+    (R, n, n): what client c is worth to patron p, % of p's GDP (axes p, c); ``trust``
+    (R, n, n): trust of i in j; ``alignment``, ``capacity``, ``gdp`` (R, n): the states'
+    alignment, capacity and GDP (bn USD).
+    """
+    scale = gdp / 100.0  # bn USD per % of GDP, (R, n)
+    if not need.any():  # nothing on the table: no patron pays
+        zeros = np.zeros_like(need)
+        return Binding(np.zeros(need.shape + need.shape[-1:]), zeros, zeros)
+    worth_usd = alignment[:, :, None] * worth * scale[:, :, None]
+    n = need.shape[1]
+    caps = lift(params.patron_compensation, 3) * worth_usd * (1.0 - np.eye(n))
+    need_usd = need * scale
+    total = caps.sum(axis=1)  # per client
+    share = np.minimum(1.0, np.divide(need_usd, total, out=np.zeros_like(total), where=total > 0))
+    asked = caps * share[:, None, :]
+    budget = np.broadcast_to(lift(params.patron_budget, 2) * capacity * scale, need.shape)
+    paid = _fund_most_valuable_first(asked, worth_usd, budget)
+    received = np.einsum("rcp,rpc->rc", trust, paid) / scale
+    spent = paid.sum(axis=2) / scale
+    return Binding(paid, received, spent)
+
+
+def _fund_most_valuable_first(asked: np.ndarray, worth: np.ndarray, budget: np.ndarray) -> np.ndarray:
+    """Each patron pays its clients' requests in order of their worth to it until its budget runs out."""
+    order = np.argsort(-worth, axis=2, kind="stable")
+    requests = np.take_along_axis(asked, order, axis=2)
+    before = np.cumsum(requests, axis=2) - requests
+    funded = np.clip(budget[:, :, None] - before, 0.0, requests)
+    paid = np.empty_like(funded)
+    np.put_along_axis(paid, order, funded, axis=2)
+    return paid
