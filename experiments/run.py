@@ -24,9 +24,11 @@ from sim.analysis.reports import analyze
 from sim.common.errors import ConfigError
 from sim.experiment.configuration import register_schemas, to_config
 from sim.experiment.jobs import execute_job
+from sim.experiment.sweep_folders import register_resolvers
 
 log = logging.getLogger("sim")
 register_schemas()
+register_resolvers()
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="config")

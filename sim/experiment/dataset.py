@@ -19,6 +19,7 @@ from tqdm.auto import tqdm
 
 from sim.common.vocabulary import RUN_TABLES
 from sim.experiment.storage import MANIFEST, CorruptResultError, RunDirectory, write_parquet
+from sim.experiment.sweep_folders import flatten, mixed_sweep_problems
 
 log = logging.getLogger("sim")
 COMBINED = "combined"
@@ -88,7 +89,7 @@ def check_jobs(root: Path) -> list[dict[str, Any]]:
             problems.append(str(error))
             continue
         manifests.append({**manifest, "directory": str(directory)})
-    problems += _chunk_problems(manifests)
+    problems += mixed_sweep_problems(manifests) or _chunk_problems(manifests)
     if problems:
         raise IncompleteSweepError(f"{root}: the sweep is not complete:\n  - " + "\n  - ".join(problems))
     if not manifests:
@@ -120,7 +121,12 @@ def _chunk_problems(manifests: list[dict[str, Any]]) -> list[str]:
 
 
 def gather(root: Path, progress: bool = True, write: bool = True) -> Dataset:
-    """Stack every job under ``root`` into one dataset and write ``root/combined``."""
+    """Stack every job under ``root`` into one dataset and write ``root/combined``.
+
+    A single run (its one job's tables in ``root`` itself) is not copied: its own tables
+    are the dataset, and a second identical copy would only raise the question which one
+    is canonical.
+    """
     root = Path(root)
     manifests = check_jobs(root)
     varying = _varying_settings(manifests)
@@ -136,7 +142,8 @@ def gather(root: Path, progress: bool = True, write: bool = True) -> Dataset:
             pieces[table].append(frame)
     stacked = {name: pd.concat(frames, ignore_index=True) for name, frames in pieces.items()}
     dataset = Dataset(stacked["summary"], stacked.get("timeseries"), stacked.get("ties"), manifests)
-    if write:
+    single_run = len(manifests) == 1 and Path(manifests[0]["directory"]) == root
+    if write and not single_run:
         for name, frame in stacked.items():
             write_parquet(frame, root / COMBINED / f"{name}.parquet")
         log.info(
@@ -148,18 +155,9 @@ def gather(root: Path, progress: bool = True, write: bool = True) -> Dataset:
     return dataset
 
 
-def _flatten(tree: Any, prefix: str = "") -> dict[str, Any]:
-    if isinstance(tree, dict):
-        out: dict[str, Any] = {}
-        for key, value in tree.items():
-            out.update(_flatten(value, f"{prefix}{key}."))
-        return out
-    return {prefix.rstrip("."): tree}
-
-
 def _varying_settings(manifests: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Scalar settings that differ between jobs (e.g. a swept parameter), per job directory."""
-    flat = {m["directory"]: _flatten(m.get("config", {})) for m in manifests}
+    flat = {m["directory"]: flatten(m.get("config", {})) for m in manifests}
     keys = set().union(*(f.keys() for f in flat.values())) if flat else set()
     varying = {}
     for key in sorted(keys):
