@@ -1,11 +1,15 @@
 """Gather every job under a run or sweep directory into one dataset, then draw and tabulate.
 
-    python experiments/analyze.py results/sweeps/compare_strategies
-    python experiments/analyze.py results/sweeps/sensitivity --gather-only
+    python experiments/analyze.py results/sweeps/sensitivity/default
+    python experiments/analyze.py results/runs/compare_strategies/<time> experiment.band=percentile
+    python experiments/analyze.py results/sweeps/sensitivity/default --gather-only
 
-Writes <dir>/combined/*.parquet and <dir>/figures/. Exits with status 2 and a list of
-the problems when a chunk is missing or duplicated or a file is corrupt; results already
-written are never modified.
+Writes <dir>/combined/*.parquet (sweeps) and <dir>/figures/. Presentation settings
+(experiment.band, experiment.widths, experiment.reference, experiment.outcome) may be
+changed as key=value without re-running. Exits with status 2 and a list of the problems
+when a chunk is missing or duplicated, a file is corrupt or two sweeps share the folder;
+results already written are never modified, and figures of an earlier analysis are then
+moved to <dir>/figures.stale/.
 """
 
 from __future__ import annotations
@@ -16,12 +20,20 @@ import sys
 from pathlib import Path
 
 from sim.analysis.reports import analyze
+from sim.analysis.settings import PRESENTATION_KEYS
+from sim.common.errors import ConfigError
 from sim.experiment.dataset import IncompleteSweepError, gather
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directory", type=Path, help="a run or sweep directory under results/")
+    parser.add_argument(
+        "overrides",
+        nargs="*",
+        metavar="key=value",
+        help=f"presentation settings: {', '.join(PRESENTATION_KEYS)}",
+    )
     parser.add_argument("--gather-only", action="store_true", help="write combined/ but no figures")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -34,8 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.gather_only:
             gather(args.directory)
         else:
-            analyze(args.directory)
-    except IncompleteSweepError as error:
+            analyze(args.directory, overrides=args.overrides)
+    except (IncompleteSweepError, ConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0

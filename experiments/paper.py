@@ -23,7 +23,7 @@ from omegaconf import OmegaConf
 
 ROOT = Path(__file__).resolve().parent.parent
 PAPER = ROOT / "results" / "paper"
-SUFFIXES = (".pdf", ".png", ".md", ".tex")
+SUFFIXES = (".pdf", ".png", ".caption.txt", ".md", ".tex")
 
 
 def run_experiment(name: str, overrides: list[str], launcher: str) -> float:

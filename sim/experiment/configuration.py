@@ -49,6 +49,20 @@ class Analysis(Kind):
     hindcast = "hindcast"
 
 
+class Band(Kind):
+    """What the shading around a mean line shows."""
+
+    ci = "ci"  # interval of the mean
+    percentile = "percentile"  # central range of individual worlds
+
+
+class Width(Kind):
+    """A journal figure width: one column (3.5 in) or the full text width (7.2 in)."""
+
+    one_column = "one_column"
+    two_column = "two_column"
+
+
 Outcome = Kind("Outcome", {name: name for name in SUMMARY_OUTCOMES})
 Outcome.__doc__ = "A per-replicate outcome of the run summary that an analysis reports."
 
@@ -86,6 +100,8 @@ class ExperimentConfig:
     reference: str = "status_quo"
     outcome: Outcome = Outcome.cohesion
     figures: bool = True
+    band: Band = Band.ci  # shading of lines over time: interval of the mean or spread of worlds
+    widths: list[Width] = field(default_factory=lambda: [Width.one_column, Width.two_column])
 
 
 @dataclass
