@@ -3,6 +3,7 @@
     from sim.analysis import results
 
     run = results.latest("compare_strategies")        # newest run or sweep of that experiment
+    run = results.latest("compare_strategies", kind="run")  # newest single run
     run = results.load("results/sweeps/phase_diagram/default")
     run.summary, run.timeseries, run.ties             # pandas DataFrames (columns below)
     run.outcomes(["cohesion", "intact"])              # long: one row per world and outcome
@@ -152,12 +153,26 @@ def _finished(folder: Path) -> str:
     return max(times, default="")
 
 
-def latest(experiment: str, results: str | Path = "results") -> Results:
-    """The most recently finished run or sweep of ``experiment`` under ``results/``."""
+KINDS = {"run": ("runs",), "sweep": ("sweeps", "paper"), "any": ("runs", "sweeps", "paper")}
+
+
+def latest(experiment: str, results: str | Path = "results", *, kind: str = "any") -> Results:
+    """The most recently finished run or sweep of ``experiment`` under ``results/``.
+
+    ``kind="run"`` looks at single runs only (``results/runs/<experiment>/``),
+    ``kind="sweep"`` at sweeps only (``results/sweeps/<experiment>/``, ``results/paper/``).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind: '{kind}' is not one of {sorted(KINDS)}")
     root = Path(results)
+    parents = {
+        "runs": root / "runs" / experiment,
+        "sweeps": root / "sweeps" / experiment,
+        "paper": root / "paper",
+    }
     candidates = [
         folder
-        for parent in (root / "runs" / experiment, root / "sweeps" / experiment, root / "paper")
+        for parent in (parents[name] for name in KINDS[kind])
         if parent.is_dir()
         for folder in parent.iterdir()
         if folder.is_dir() and (parent.name != "paper" or folder.name == experiment)
@@ -165,5 +180,6 @@ def latest(experiment: str, results: str | Path = "results") -> Results:
     finished = {folder: _finished(folder) for folder in candidates}
     done = [folder for folder, when in finished.items() if when]
     if not done:
-        raise IncompleteSweepError(f"no finished run or sweep of '{experiment}' under {root}")
+        what = {"run": "run", "sweep": "sweep"}.get(kind, "run or sweep")
+        raise IncompleteSweepError(f"no finished {what} of '{experiment}' under {root}")
     return load(max(done, key=lambda folder: finished[folder]))

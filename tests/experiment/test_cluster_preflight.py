@@ -64,3 +64,18 @@ def test_a_controller_that_is_down_is_named(tmp_path, monkeypatch):
     assert (
         slurm_problem() == "no SLURM controller answers (scontrol ping: Slurmctld(primary) at head is DOWN)"
     )
+
+
+def test_no_launcher_file_shadows_a_plugin_schema_of_the_same_name():
+    """A file named like a ConfigStore entry (the old ``joblib.yaml``) makes Hydra warn about
+    deprecated automatic schema matching in every process of a sweep."""
+    from hydra.core.config_store import ConfigStore
+    from hydra.core.plugins import Plugins
+
+    from sim.experiment.configuration import CONFIG_DIR
+
+    Plugins.instance()  # registers the launchers' schemas
+    registered = set(ConfigStore.instance().list("hydra/launcher"))
+    assert "joblib.yaml" in registered
+    shadowing = [p.name for p in (CONFIG_DIR / "hydra" / "launcher").glob("*.yaml") if p.name in registered]
+    assert not shadowing

@@ -28,7 +28,7 @@ def combined(sweep: Path) -> pd.DataFrame:
 
 @pytest.mark.slow
 def test_joblib_sweep_equals_each_configuration_run_alone(tmp_path):
-    run_entry(
+    result = run_entry(
         "run.py",
         "-m",
         "hydra/launcher=joblib",
@@ -37,9 +37,10 @@ def test_joblib_sweep_equals_each_configuration_run_alone(tmp_path):
         *SMALL,
         f"hydra.sweep.dir={tmp_path}",
     )
+    assert "automatic_schema_matching" not in result.stdout + result.stderr
     summary = combined(tmp_path)
     assert len(summary) == 2 * 2 * 20
-    assert (tmp_path / "figures" / "cohesion_over_time.pdf").is_file()
+    assert (tmp_path / "figures" / "model.deal_value=0.5" / "cohesion_over_time.pdf").is_file()
     for (strategy, deal_value), part in summary.groupby(["strategy", "model.deal_value"]):
         alone = pd.DataFrame(
             simulate(strategy, replicates=20, horizon=12, deal_value=deal_value).recorder.summary()
