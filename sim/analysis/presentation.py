@@ -43,10 +43,6 @@ class Presentation:
     labels: dict[str, str]
     facts: str
 
-    @property
-    def at_horizon(self) -> str:
-        return f"at month {self.horizon}"
-
 
 def _source(dataset: Dataset) -> str:
     """Where the results are (relative to the working directory when inside it) and what made them."""

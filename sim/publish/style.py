@@ -245,6 +245,11 @@ def legend_in_line_order(
         fig.legend(entries, names, loc="outside lower center", ncols=ncols, title=title, fontsize=7)
 
 
+def at_horizon(horizon: int | None) -> str:
+    """``at month 48`` when the horizon is known, else ``at the horizon``."""
+    return f"at month {horizon}" if horizon is not None else "at the horizon"
+
+
 def key_height(entries: int, width: float) -> float:
     """Extra figure height (inches) a key of ``entries`` lines under the panels needs."""
     if width > NARROW:
@@ -263,9 +268,3 @@ def axis_label(text: str, width: float, chars_per_inch: float = 13.0) -> str:
     if len(text) <= width * chars_per_inch or " (" not in text:
         return text
     return text.replace(" (", "\n(", 1)
-
-
-def legend_below(fig: Figure, ax: Axes) -> None:
-    """The strategies' legend under the panels, in the order they were drawn."""
-    handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(3, len(labels)))

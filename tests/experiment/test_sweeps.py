@@ -146,7 +146,10 @@ def test_a_corrupt_table_is_reported_and_nothing_is_overwritten(tmp_path):
     result = run_entry("analyze.py", str(tmp_path), check=False)
     assert result.returncode == 2
     assert str(victim) in result.stderr and "do not match the manifest" in result.stderr
-    assert file_digests(tmp_path) == untouched
+    after = file_digests(tmp_path)
+    moved = {name.replace("figures/", "figures.stale/", 1): d for name, d in untouched.items()}
+    assert after == moved  # results untouched; the old figures kept, marked stale
+    assert (tmp_path / "figures.stale" / "STALE.txt").is_file() and not (tmp_path / "figures").exists()
 
 
 @pytest.mark.slow

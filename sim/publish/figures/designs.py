@@ -30,9 +30,9 @@ CONTOUR = {"colors": "white", "linewidths": 0.9}
 CONTOUR_EDGE = [path_effects.withStroke(linewidth=1.8, foreground="black")]
 
 
-def _grid_axis(values: pd.Series, bins: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Cell index per row, cell edges and tick positions (the grid values, or None when
-    binned): exact values for a grid design, else ``bins`` equal-width bins."""
+def _grid_axis(values: pd.Series, bins: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Cell index per row and cell edges: the exact values of a grid design (up to 25),
+    else ``bins`` equal-width bins."""
     unique = np.sort(values.dropna().unique().astype(float))
     if bins is None and unique.size <= 25:
         if unique.size == 1:
@@ -42,11 +42,10 @@ def _grid_axis(values: pd.Series, bins: int | None) -> tuple[np.ndarray, np.ndar
             edges = np.concatenate(
                 [[unique[0] - (mids[0] - unique[0])], mids, [unique[-1] + (unique[-1] - mids[-1])]]
             )
-        index = np.searchsorted(unique, values.to_numpy(float))
-        return index, edges, unique if unique.size <= 10 else None
+        return np.searchsorted(unique, values.to_numpy(float)), edges
     edges = np.linspace(unique[0], unique[-1], (bins or 8) + 1)
     index = np.clip(np.searchsorted(edges, values.to_numpy(float), side="right") - 1, 0, len(edges) - 2)
-    return index, edges, None
+    return index, edges
 
 
 def plot_phase_diagram(
@@ -74,8 +73,8 @@ def plot_phase_diagram(
     if "scenario" in data.columns and data["scenario"].nunique() > 1:
         raise ValueError("several scenarios present, pass scenario=")
     names = strategy_order(data["strategy"], reference) if strategies is None else list(strategies)
-    ix, x_edges, _ = _grid_axis(data[x], bins)
-    iy, y_edges, _ = _grid_axis(data[y], bins)
+    ix, x_edges = _grid_axis(data[x], bins)
+    iy, y_edges = _grid_axis(data[y], bins)
     cells = data.assign(_ix=ix, _iy=iy, _v=data[value].astype(float))
     width = width or (ONE_COLUMN if len(names) <= 1 else TWO_COLUMN)
     ncols = min(len(names), max(1, int(width // 1.7)))

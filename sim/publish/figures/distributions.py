@@ -10,9 +10,9 @@ from matplotlib.patches import Patch
 
 from sim.common.vocabulary import metric_label
 from sim.publish import statistics as st
-from sim.publish.figures.over_time import at_horizon
 from sim.publish.style import (
     ONE_COLUMN,
+    at_horizon,
     axis_label,
     few_ticks,
     new_figure,

@@ -14,6 +14,7 @@ from sim.publish import statistics as st
 from sim.publish.style import (
     GOLDEN,
     ONE_COLUMN,
+    at_horizon,
     axis_label,
     band_key,
     date_axis,
@@ -33,11 +34,6 @@ BAND_TEXT = {
     "ci": "shading: {level:.0%} interval of the mean",
     "percentile": "shading: central {level:.0%} of worlds",
 }
-
-
-def at_horizon(horizon: int | None) -> str:
-    """``at month 48`` when the horizon is known, else ``at the horizon``."""
-    return f"at month {horizon}" if horizon is not None else "at the horizon"
 
 
 def plot_cohesion_over_time(
