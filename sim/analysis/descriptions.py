@@ -36,8 +36,8 @@ def survival(horizon: int) -> str:
     return (
         "Kaplan-Meier probability that no member has defected yet (a member defects when its "
         "alignment first falls below model.aligned_threshold); worlds without a defection are "
-        f"censored at month {horizon}; shading: 95% log-log interval. Curves of strategies under "
-        "which no world saw a defection stay at 1 and lie on top of each other; the key names them."
+        f"censored at month {horizon}; shading: 95% log-log interval. Curves that never fall below "
+        "0.99 lie on top of each other at 1; the key marks them with *."
     )
 
 

@@ -13,7 +13,6 @@ column (3.5 in), ``<name>-wide.pdf/png`` at two (7.2 in).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,14 +43,12 @@ class Presentation:
     facts: str
 
 
-def _source(dataset: Dataset) -> str:
+def _source(dataset: Dataset, root: Path) -> str:
     """Where the results are (relative to the working directory when inside it) and what made them."""
-    folders = [Path(m["directory"]) for m in dataset.manifests]
-    common = Path(os.path.commonpath([str(f) for f in folders])) if folders else Path(".")
     try:
-        where = common.resolve().relative_to(Path.cwd().resolve())
+        where = Path(root).resolve().relative_to(Path.cwd().resolve())
     except ValueError:
-        where = Path(common.name)
+        where = Path(Path(root).resolve().name)
     manifest = dataset.manifests[0] if dataset.manifests else {}
     git = manifest.get("git") or {}
     commit = (git.get("commit") or "unknown")[:12]
@@ -59,7 +56,9 @@ def _source(dataset: Dataset) -> str:
     return f"Source: {where} (configuration hash {manifest.get('config_hash', '?')}, commit {commit}{dirty})."
 
 
-def run_facts(dataset: Dataset, config: Config, facet: Facet | None, labels: dict[str, str]) -> str:
+def run_facts(
+    dataset: Dataset, config: Config, facet: Facet | None, labels: dict[str, str], root: Path
+) -> str:
     """The caption sentences every figure of a report shares."""
     summary = dataset.summary
     strategies = sorted(summary["strategy"].unique())
@@ -82,12 +81,14 @@ def run_facts(dataset: Dataset, config: Config, facet: Facet | None, labels: dic
     ]
     if facet is not None and facet.settings:
         sentences.append(f"Swept setting of this panel set: {facet.describe(labels)}.")
-    sentences.append(_source(dataset))
+    sentences.append(_source(dataset, root))
     return " ".join(sentences)
 
 
-def presentation(dataset: Dataset, config: Config, facet: Facet | None = None) -> Presentation:
-    """The presentation of one report from the run's configuration."""
+def presentation(
+    dataset: Dataset, config: Config, facet: Facet | None = None, root: Path = Path(".")
+) -> Presentation:
+    """The presentation of one report (of the run or sweep in ``root``) from its configuration."""
     names = [p.name for p in config.design.parameters] + (list(facet.settings) if facet else [])
     labels = parameter_labels(names)
     return Presentation(
@@ -97,7 +98,7 @@ def presentation(dataset: Dataset, config: Config, facet: Facet | None = None) -
         outcome=str(config.experiment.outcome),
         horizon=config.horizon,
         labels=labels,
-        facts=run_facts(dataset, config, facet, labels),
+        facts=run_facts(dataset, config, facet, labels, root),
     )
 
 

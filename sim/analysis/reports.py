@@ -57,7 +57,7 @@ def analyze(root: Path, progress: bool = True, overrides: Sequence[str] = ()) ->
         parts = facets(dataset)
         written: list[Path] = []
         for facet in parts:
-            look = presentation(facet.dataset, config, facet if facet.settings else None)
+            look = presentation(facet.dataset, config, facet if facet.settings else None, root)
             written += report(facet.dataset, config, facet_path(out, facet), look)
         if parts[0].settings:
             note = out / "README.md"

@@ -40,6 +40,7 @@ def test_a_caption_beside_each_figure_names_strategies_worlds_and_horizon(drawn_
     text = compare.path.with_name(f"survival{CAPTION_SUFFIX}").read_text(encoding="utf-8")
     assert "status quo (ref.), adaptive, alliance first" in text and "12 replicate worlds" in text
     assert "horizon 24 months (2025-01 to 2027-01)" in text
+    assert f"Source: {compare.path.parents[1].name} (configuration hash" in text
 
 
 def test_no_two_labels_overlap(drawn_figures):

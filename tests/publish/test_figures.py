@@ -152,3 +152,16 @@ def test_ishigami_pipeline_end_to_end(tmp_path: Path) -> None:
     y = np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
     paths = style.save_figure(figures.plot_sobol(se.sobol_indices(problem, y, seed=0)), tmp_path / "s")
     assert all(p.stat().st_size > 0 for p in paths)
+
+
+def test_survival_marks_the_curves_that_overlap_at_one_and_ends_at_the_horizon(summary) -> None:
+    steady = summary.assign(
+        defected=summary["defected"].where(summary["strategy"] != "alliance_first", False),
+        time_to_defection=summary["time_to_defection"].where(summary["strategy"] != "alliance_first", 48.0),
+    )
+    fig = figures.plot_survival(steady, horizon=48)
+    keys = [text.get_text() for text in fig.legends[0].get_texts()]
+    assert "alliance first *" in keys and "pyongyang deal" in keys
+    assert any(key.startswith("* never below 0.99") for key in keys)
+    assert fig.axes[0].get_xlim() == (0.0, 48.0)
+    assert fig.axes[0].get_ylim()[1] > 1.0  # lines at 1 are not clipped by the top of the axes

@@ -30,6 +30,8 @@ from sim.publish.style import (
     strategy_colors,
 )
 
+NEAR_ONE = 0.99  # survival curves above this overlap at the top of the axis
+
 BAND_TEXT = {
     "ci": "shading: {level:.0%} interval of the mean",
     "percentile": "shading: central {level:.0%} of worlds",
@@ -91,16 +93,16 @@ def plot_survival(
     """Kaplan-Meier probability that no member has defected yet, by strategy, with bands.
 
     Runs without a defection are censored at the horizon (see ``statistics.kaplan_meier``).
-    The x axis ends at the horizon; strategies under which no world saw a defection stay
-    at 1 and are named so in the key, since their lines lie on top of each other.
+    The x axis ends at the horizon; strategies whose curve never falls below 0.99 lie on
+    top of each other at 1 and are marked so in the key.
     """
     by = [c for c in ("scenario", "strategy") if c in summary.columns]
     km = st.kaplan_meier(summary, by, confidence_level=confidence_level)
     colors = strategy_colors(km["strategy"])
     panels = scenario_panels(km, scenario)
     end = float(horizon if horizon is not None else summary["time_to_defection"].max())
-    defections = summary.groupby("strategy")["defected"].sum()
-    notes = dict.fromkeys(defections.index[defections == 0], " *")
+    lowest = km.groupby("strategy")["survival"].min()
+    notes = dict.fromkeys(lowest.index[lowest >= NEAR_ONE], " *")
     entries = km["strategy"].nunique() + 1 + bool(notes)
     with paper_style():
         fig = new_figure(width, max(2.3, width * GOLDEN) + key_height(entries, width))
@@ -116,7 +118,7 @@ def plot_survival(
         axes[0].set_ylabel("P(no member defected yet)")
         keys = [band_key(f"shading: {confidence_level:.0%} interval")]
         if notes:
-            keys.append(Patch(alpha=0, label="* no defection in any world"))
+            keys.append(Patch(alpha=0, label=f"* never below {NEAR_ONE:g} (lines overlap)"))
         legend_in_line_order(fig, axes[0], extra=keys)
     return fig
 
