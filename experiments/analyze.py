@@ -7,9 +7,10 @@
 Writes <dir>/combined/*.parquet (sweeps) and <dir>/figures/. Presentation settings
 (experiment.band, experiment.widths, experiment.reference, experiment.outcome) may be
 changed as key=value without re-running. Exits with status 2 and a list of the problems
-when a chunk is missing or duplicated, a file is corrupt or two sweeps share the folder;
-results already written are never modified, and figures of an earlier analysis are then
-moved to <dir>/figures.stale/.
+when a chunk is missing or duplicated, a file is corrupt, two sweeps share the folder,
+jobs come from different code or data versions, a name is unsafe or a replicate appears
+in two jobs; results already written are never modified, and figures of an earlier
+analysis are then moved to <dir>/figures.stale/.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         help=f"presentation settings: {', '.join(PRESENTATION_KEYS)}",
     )
     parser.add_argument("--gather-only", action="store_true", help="write combined/ but no figures")
+    parser.add_argument(
+        "--allow-mixed-versions",
+        action="store_true",
+        help="combine jobs computed by different code or from different data files (a warning each)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for name in ("fontTools", "matplotlib"):
@@ -44,9 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if args.gather_only:
-            gather(args.directory)
+            gather(args.directory, allow_mixed_versions=args.allow_mixed_versions)
         else:
-            analyze(args.directory, overrides=args.overrides)
+            analyze(args.directory, overrides=args.overrides, allow_mixed_versions=args.allow_mixed_versions)
     except (IncompleteSweepError, ConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -45,3 +45,14 @@ def lever_strategy(name: str, *levers: dict[str, Any]) -> StrategyConfig:
     from sim.model.parameters import LeverConfig
 
     return StrategyConfig(name=name, levers=[LeverConfig(**lever) for lever in levers])
+
+
+def job_config(*overrides: str):
+    """A job's validated configuration, composed by Hydra from ``configs/`` as the entry point does."""
+    from hydra import compose, initialize_config_dir
+
+    from sim.experiment.configuration import CONFIG_DIR, register_schemas, to_config
+
+    register_schemas()
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        return to_config(compose(config_name="config", overrides=list(overrides)))

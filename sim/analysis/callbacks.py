@@ -15,12 +15,13 @@ log = logging.getLogger("sim")
 class AnalyzeSweep(Callback):
     """Runs :func:`sim.analysis.reports.analyze` on the sweep directory after the last job returns.
 
-    A sweep with failed or missing jobs, or with the jobs of another sweep in its folder,
-    is reported (which chunks, which files, which settings), not analysed, and the
-    multirun exits with status 2; a crash of the analysis itself exits with status 1.
-    Either way the results are intact and figures of an earlier analysis are moved to
-    ``figures.stale/`` (Hydra turns exceptions raised by callbacks into warnings, so the
-    exit status is set here).
+    A sweep whose jobs cannot be combined (missing or corrupt jobs, mixed versions,
+    replicates counted twice, the jobs of another sweep in its folder) is reported, not
+    analysed, and the multirun exits with status 2; an analysis that fails otherwise exits
+    with status 1 after its traceback. Either way the jobs' results stay as written and
+    figures of an earlier analysis are moved to ``figures.stale/``. Hydra turns a
+    callback's exceptions into warnings, so the exit is raised as :class:`SystemExit`,
+    which it lets through.
     """
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
@@ -33,7 +34,7 @@ class AnalyzeSweep(Callback):
             analyze(sweep_dir)
         except (IncompleteSweepError, ConfigError) as error:
             log.error("sweep not analysed: %s", error)
-            log.error("re-run the same command to compute only the missing jobs")
+            log.error("the jobs' results are kept; after fixing, run experiments/analyze.py %s", sweep_dir)
             raise SystemExit(2) from None
         except Exception:
             log.exception("analysis of %s failed; results are intact, see experiments/analyze.py", sweep_dir)

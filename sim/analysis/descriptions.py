@@ -120,3 +120,30 @@ def sensitivity_table(strategy: str, outcome: str, horizon: int) -> str:
         f"Sensitivity indices of the mean {metric_label(outcome, where=f'at month {horizon}')} under "
         f"{strategy.replace('_', ' ')}, most influential parameter first; intervals are 95%."
     )
+
+
+def robust_comparison(quantile: float) -> str:
+    return (
+        "Strategies over the plausible parameter draws, least mean regret at the top: (a) regret "
+        "per draw (dots, one per draw; bar, interquartile range; tick, median; open diamond, mean "
+        f"with its 95% bootstrap interval; red mark, the {round(100 * quantile)}th percentile); "
+        "(b) share of draws in which the strategy is best and (c) probability of the goal, each "
+        "with its 95% bootstrap interval."
+    )
+
+
+def cost_effect(outcome: str) -> str:
+    return (
+        f"Mean {metric_label(outcome)} over the plausible draws against mean US cost (budget units "
+        "spent over the horizon) per strategy; whiskers span the 5th to 95th percentile of the "
+        "per-draw means (spread across parameter uncertainty)."
+    )
+
+
+def discovery(strategy: str, finding: str) -> str:
+    return (
+        f"Scenario discovery for {strategy.replace('_', ' ')}: (a) coverage against density of every "
+        "box PRIM peeled, coloured by the number of restricted parameters, the chosen box circled; "
+        "(b) the chosen box's limits as a share of each restricted parameter's range, with "
+        f"quasi-p-values; (c) extra-trees feature scores. {finding}"
+    )

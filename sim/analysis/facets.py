@@ -21,8 +21,9 @@ from typing import Any
 
 import pandas as pd
 
+from sim.experiment.consistency import flatten
 from sim.experiment.dataset import Dataset
-from sim.experiment.sweep_folders import SAFE, flatten
+from sim.experiment.sweep_folders import SAFE
 
 
 @dataclass(frozen=True)
@@ -56,15 +57,6 @@ def swept_settings(dataset: Dataset) -> list[str]:
     return [key for key in dataset.varying if not _follows_scenario(dataset.summary, key)]
 
 
-def _rows(frame: pd.DataFrame | None, settings: dict[str, Any]) -> pd.DataFrame | None:
-    if frame is None:
-        return None
-    mask = pd.Series(True, index=frame.index)
-    for key, value in settings.items():
-        mask &= frame[key].astype(str) == str(value)
-    return frame[mask].reset_index(drop=True)
-
-
 def _manifests(dataset: Dataset, settings: dict[str, Any]) -> list[dict[str, Any]]:
     def matches(manifest: dict[str, Any]) -> bool:
         flat = flatten(manifest.get("config", {}))
@@ -83,13 +75,7 @@ def facets(dataset: Dataset) -> list[Facet]:
     found = []
     for values in combinations.itertuples(index=False):
         settings = {key: _plain(value) for key, value in zip(keys, values, strict=True)}
-        part = Dataset(
-            _rows(dataset.summary, settings),
-            _rows(dataset.timeseries, settings),
-            _rows(dataset.ties, settings),
-            _manifests(dataset, settings),
-        )
-        found.append(Facet(part, settings))
+        found.append(Facet(dataset.subset(settings, _manifests(dataset, settings)), settings))
     return found
 
 

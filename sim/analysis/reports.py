@@ -25,13 +25,16 @@ import pandas as pd
 from sim.analysis import descriptions as say
 from sim.analysis.facets import facet_path, facets, facets_note
 from sim.analysis.figure_folder import final_path, replacing_figures
+from sim.analysis.portfolio_report import portfolio_report
 from sim.analysis.presentation import Presentation, draw, presentation, write_table
+from sim.analysis.robust_report import robustness_report
 from sim.analysis.settings import with_overrides
 from sim.experiment.configuration import Analysis, Config, DesignKind, rehydrate
 from sim.experiment.dataset import Dataset, IncompleteSweepError, gather
 from sim.experiment.designs import sensitivity_design
 from sim.experiment.sensitivity_design import SensitivityDesign
 from sim.experiment.storage import atomic_write_bytes, write_json, write_parquet
+from sim.experiment.study import study_path
 from sim.publish import figures, tables
 from sim.publish import sensitivity as sa
 from sim.publish import statistics as st
@@ -43,30 +46,44 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 Report = Callable[[Dataset, Config, Path, Presentation], list[Path]]
 
 
-def analyze(root: Path, progress: bool = True, overrides: Sequence[str] = ()) -> list[Path]:
+def analyze(
+    root: Path, progress: bool = True, overrides: Sequence[str] = (), allow_mixed_versions: bool = False
+) -> list[Path]:
     """Gather ``root`` and write the figures and tables its experiment calls for.
 
     ``overrides`` (``experiment.band=percentile`` ...) change how the results are
-    presented, not what they are (:mod:`sim.analysis.settings`).
+    presented, not what they are (:mod:`sim.analysis.settings`). A portfolio search
+    (its Optuna study in ``root``) is reported from the study.
     """
     root = Path(root)
     with replacing_figures(root) as out:
-        dataset = gather(root, progress=progress)
-        config = with_overrides(rehydrate(dataset.config), overrides)
-        report = REPORTS[_analysis(dataset, config)]
-        parts = facets(dataset)
-        written: list[Path] = []
-        for facet in parts:
-            look = presentation(facet.dataset, config, facet if facet.settings else None, root)
-            written += report(facet.dataset, config, facet_path(out, facet), look)
-        if parts[0].settings:
-            note = out / "README.md"
-            atomic_write_bytes(note, facets_note(parts, look.labels).encode("utf-8"))
-            written.append(note)
+        if study_path(root).is_file():
+            written = portfolio_report(root, out)
+        else:
+            written = _report_dataset(root, out, progress, overrides, allow_mixed_versions)
         relative = [str(final_path(p, root).relative_to(root)) for p in written]
         write_json({"figures_and_tables": relative}, out / "index.json")
     log.info("wrote %d figures and tables to %s", len(written), root / "figures")
     return [final_path(p, root) for p in written]
+
+
+def _report_dataset(
+    root: Path, out: Path, progress: bool, overrides: Sequence[str], allow_mixed_versions: bool
+) -> list[Path]:
+    """The experiment's report of every facet of the gathered dataset (README.md when faceted)."""
+    dataset = gather(root, progress=progress, allow_mixed_versions=allow_mixed_versions)
+    config = with_overrides(rehydrate(dataset.config), overrides)
+    report = REPORTS[_analysis(dataset, config)]
+    parts = facets(dataset)
+    written: list[Path] = []
+    for facet in parts:
+        look = presentation(facet.dataset, config, facet if facet.settings else None, root)
+        written += report(facet.dataset, config, facet_path(out, facet), look)
+    if parts[0].settings:
+        note = out / "README.md"
+        atomic_write_bytes(note, facets_note(parts, look.labels).encode("utf-8"))
+        written.append(note)
+    return written
 
 
 def _analysis(dataset: Dataset, config: Config) -> str:
@@ -83,7 +100,7 @@ def _analysis(dataset: Dataset, config: Config) -> str:
 def _strategy_report(dataset: Dataset, config: Config, out: Path, look: Presentation) -> list[Path]:
     """The outcome over time with bands, its final distribution, survival, ranking table."""
     outcome, reference, horizon = look.outcome, _reference(dataset, config), look.horizon
-    summary, timeseries = dataset.summary, dataset.timeseries
+    summary = dataset.summary
     written = draw(
         look,
         lambda w: figures.plot_final_distribution(
@@ -92,11 +109,12 @@ def _strategy_report(dataset: Dataset, config: Config, out: Path, look: Presenta
         out / f"final_{outcome}",
         say.final_distribution(outcome, horizon),
     )
-    if timeseries is not None and outcome in timeseries.columns:
+    if "timeseries" in dataset.tables and outcome in dataset.columns("timeseries"):
+        series = dataset.read("timeseries", columns=[*dataset.identifiers("timeseries"), outcome])
         written += draw(
             look,
             lambda w: figures.plot_cohesion_over_time(
-                timeseries, outcome, reference=reference, band=look.band, width=w
+                series, outcome, reference=reference, band=look.band, width=w
             ),
             out / f"{outcome}_over_time",
             say.over_time(outcome, look.band),
@@ -107,7 +125,7 @@ def _strategy_report(dataset: Dataset, config: Config, out: Path, look: Presenta
         out / "survival",
         say.survival(horizon),
     )
-    if dataset.ties is not None and timeseries is not None:
+    if "ties" in dataset.tables and "timeseries" in dataset.tables:
         written += _tie_figures(dataset, config, out, look)
     ranking = st.strategy_ranking(summary, outcome, reference=reference, design=dataset.design_parameters)
     write_parquet(ranking, out / "ranking.parquet")
@@ -121,18 +139,18 @@ def _strategy_report(dataset: Dataset, config: Config, out: Path, look: Presenta
 def _tie_figures(dataset: Dataset, config: Config, out: Path, look: Presentation) -> list[Path]:
     """Per strategy: tie heat maps and the network at the start and the horizon."""
     written: list[Path] = []
-    ties = dataset.ties
-    for strategy in sorted(ties["strategy"].unique()):
+    for strategy in sorted(dataset.strategies("ties")):
+        ties = dataset.read("ties", strategy=strategy)
         written += draw(
             look,
-            lambda w, s=strategy: figures.plot_tie_heatmaps(ties, strategy=s, width=w),
+            lambda w, s=strategy, t=ties: figures.plot_tie_heatmaps(t, strategy=s, width=w),
             out / f"ties_{strategy}",
             say.ties(look.horizon),
         )
         aligned = _aligned_shares(dataset, strategy, config.model.aligned_threshold)
         written += draw(
             look,
-            lambda w, s=strategy, a=aligned: figures.plot_network(ties, strategy=s, width=w, **a),
+            lambda w, s=strategy, t=ties, a=aligned: figures.plot_network(t, strategy=s, width=w, **a),
             out / f"network_{strategy}",
             say.network(look.horizon),
         )
@@ -153,7 +171,8 @@ def _reference(dataset: Dataset, config: Config) -> str:
 
 def _aligned_shares(dataset: Dataset, strategy: str, threshold: float) -> dict[str, dict[str, float]]:
     """Share of replicates in which each member is aligned at the start and the horizon."""
-    series = dataset.timeseries[dataset.timeseries["strategy"] == strategy]
+    alignment = [c for c in dataset.columns("timeseries") if c.startswith("alignment_")]
+    series = dataset.read("timeseries", columns=["step", *alignment], strategy=strategy)
     ends = {"aligned_start": series["step"].min(), "aligned_end": series["step"].max()}
     columns = [c for c in series.columns if c.startswith("alignment_")]
     return {
@@ -270,4 +289,5 @@ REPORTS: dict[str, Report] = {
     "frontier": _frontier_report,
     "sensitivity": _sensitivity_report,
     "hindcast": _hindcast_report,
+    "robustness": robustness_report,
 }

@@ -1,11 +1,13 @@
 """The Hydra side of the configuration: the top-level schema, its registration and loading.
 
-``configs/config.yaml`` is checked against :class:`Config`, so an unknown key or a wrong
-type fails before anything runs; :func:`validate` then checks ranges and names.
+``configs/config.yaml`` is checked against :class:`Config`, so a wrong type fails before
+anything runs; keys added with ``+`` are checked by :mod:`sim.experiment.keys`, and
+:func:`validate` then checks ranges and names (:mod:`sim.experiment.names`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,9 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.common.errors import ConfigError
 from sim.common.vocabulary import SUMMARY_OUTCOMES
+from sim.experiment.keys import check_known_keys, check_mapping_keys
+from sim.experiment.names import check_identifier, check_parameter_path, check_unique
+from sim.experiment.robust_configuration import PortfolioConfig, RobustnessConfig, validate_robust
 from sim.model.parameters import (
     Kind,
     RunConfig,
@@ -47,6 +52,8 @@ class Analysis(Kind):
     frontier = "frontier"
     sensitivity = "sensitivity"
     hindcast = "hindcast"
+    robustness = "robustness"
+    portfolios = "portfolios"
 
 
 class Band(Kind):
@@ -62,6 +69,15 @@ class Width(Kind):
     one_column = "one_column"
     two_column = "two_column"
 
+
+COMPARING_ANALYSES = (
+    Analysis.single,
+    Analysis.compare_strategies,
+    Analysis.frontier,
+    Analysis.robustness,
+    Analysis.portfolios,
+)
+"""Analyses that report differences against ``experiment.reference``."""
 
 Outcome = Kind("Outcome", {name: name for name in SUMMARY_OUTCOMES})
 Outcome.__doc__ = "A per-replicate outcome of the run summary that an analysis reports."
@@ -111,6 +127,9 @@ class Config(RunConfig):
     experiment: ExperimentConfig = field(default_factory=ExperimentConfig)
     design: DesignConfig = field(default_factory=DesignConfig)
     first_replicate: int = param(0, 0, 2**62, "index of the first replicate (replicates are chunkable too)")
+    batch_memory_mb: int = param(256, 16, 10**7, "memory for the model arrays of one batch of worlds (MB)")
+    robustness: RobustnessConfig = field(default_factory=RobustnessConfig)
+    portfolio: PortfolioConfig = field(default_factory=PortfolioConfig)
 
 
 def register_schemas() -> None:
@@ -118,11 +137,30 @@ def register_schemas() -> None:
     ConfigStore.instance().store(name="config_schema", node=Config)
 
 
-def to_config(cfg: DictConfig) -> Config:
-    """Turn Hydra's composed config into a validated :class:`Config`."""
+def to_config(
+    cfg: DictConfig, choices: Mapping[str, Any] | None = None, overrides: Sequence[str] = ()
+) -> Config:
+    """Turn Hydra's composed config into a validated :class:`Config`.
+
+    ``choices`` are Hydra's group choices (``hydra.runtime.choices``) and ``overrides`` the
+    command-line overrides, used to check that a chosen strategy or scenario carries the
+    name of its file.
+    """
     config = OmegaConf.to_object(cfg)
     if not isinstance(config, Config):
         raise ConfigError("config", "does not follow the schema; does config.yaml list config_schema first?")
+    check_known_keys(config)
+    if config.experiment.strategies and any(_sets(item, "strategy") for item in overrides):
+        raise ConfigError(
+            "strategy",
+            "not used, experiment.strategies lists the strategies this job runs",
+            "experiment.strategies=[...], or experiment.strategies=[] to run the one strategy",
+        )
+    for group in ("scenario", "strategy"):
+        chosen = (choices or {}).get(group)
+        renamed = any(_sets(item, f"{group}.name") for item in overrides)
+        if chosen is not None and not renamed:
+            check_option_name(group, chosen, getattr(config, group).name)
     validate(config)
     return config
 
@@ -130,15 +168,24 @@ def to_config(cfg: DictConfig) -> Config:
 def validate(config: Config) -> None:
     """Range checks plus checks of names that the type system cannot see."""
     check_ranges(config)
+    check_mapping_keys(config)
     kind_of("design.kind", config.design.kind, DesignKind, "design")
     kind_of("experiment.analysis", config.experiment.analysis, Analysis, "analysis")
     kind_of("experiment.outcome", config.experiment.outcome, Outcome, "outcome")
+    check_identifier("experiment.name", config.experiment.name)
+    check_identifier("scenario.name", config.scenario.name)
+    check_identifier("strategy.name", config.strategy.name)
+    validate_robust(config.robustness, config.portfolio)
     available = available_strategies()
     for name in config.experiment.strategies:
         if name not in available:
             raise ConfigError("experiment.strategies", f"unknown strategy '{name}'", available)
+    check_unique("experiment.strategies", config.experiment.strategies)
+    for k, spec in enumerate(config.design.parameters):
+        check_parameter_path(f"design.parameters[{k}].name", spec.name)
     strategies = job_strategy_names(config)
-    if len(strategies) > 1 and config.experiment.reference not in strategies:
+    compares = config.experiment.analysis in COMPARING_ANALYSES
+    if compares and len(strategies) > 1 and config.experiment.reference not in strategies:
         raise ConfigError(
             "experiment.reference",
             f"'{config.experiment.reference}' is not among the strategies this experiment runs",
@@ -149,6 +196,22 @@ def validate(config: Config) -> None:
 def job_strategy_names(config: Config) -> list[str]:
     """The strategies a job runs: the experiment's list, else the chosen strategy."""
     return list(config.experiment.strategies) or [config.strategy.name]
+
+
+def _sets(override: str, key: str) -> bool:
+    """True if a command-line override sets ``key`` or something under it."""
+    target = override.lstrip("+~").split("=", 1)[0]
+    return target == key or target.startswith(f"{key}.") or target.startswith(f"{key}/")
+
+
+def check_option_name(group: str, option: str, name: str) -> None:
+    """An option's ``name:`` must be its file name, or its results would be labelled as another."""
+    if name != option:
+        raise ConfigError(
+            f"{group}.name",
+            f"the {group} file {option}.yaml is named '{name}'",
+            f"'{option}', the name of its file",
+        )
 
 
 def available(group: str) -> list[str]:
@@ -165,7 +228,10 @@ def load_option(group: str, name: str, schema: type) -> Any:
     path = CONFIG_DIR / group / f"{name}.yaml"
     if not path.is_file():
         raise ConfigError(group, f"unknown {group} '{name}'", available(group))
-    return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(schema), OmegaConf.load(path)))
+    loaded = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(schema), OmegaConf.load(path)))
+    check_known_keys(loaded, f"{group}.")
+    check_option_name(group, name, loaded.name)
+    return loaded
 
 
 def load_strategy(name: str) -> StrategyConfig:

@@ -1,7 +1,11 @@
 """One Hydra job from config to records on disk: skip if done, else run, write, report.
 
-Resumability lives here: a job's identity is the hash of its resolved configuration; if
-any complete result under the sweep directory carries that hash, the job is not re-run.
+Resumability lives here: a job's identity is the hash of its resolved configuration, of
+the data files it reads and of the code that computes it (:mod:`sim.experiment.provenance`);
+if any complete result under the sweep directory carries that identity, the job is not
+re-run. A job's directory that holds anything else (an older version's result, a corrupt
+manifest, a half-written table) has it moved aside into ``.superseded/`` before the job
+writes, so resuming never reuses a stale result and never deletes one.
 """
 
 from __future__ import annotations
@@ -10,9 +14,18 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.experiment.configuration import Config, plain
-from sim.experiment.runner import check_design, run_job
-from sim.experiment.storage import MANIFEST, RunDirectory, config_hash, git_state, now, package_versions
+from sim.experiment.configuration import Analysis, Config, plain
+from sim.experiment.preflight import preflight
+from sim.experiment.provenance import code_version, config_hash, data_checksums, identity, package_versions
+from sim.experiment.runner import run_job
+from sim.experiment.storage import (
+    MANIFEST,
+    SUPERSEDED,
+    CorruptResultError,
+    RunDirectory,
+    now,
+    remove_temporaries,
+)
 
 log = logging.getLogger("sim")
 
@@ -32,20 +45,57 @@ class JobOutcome:
         return self.n_chunks == 1
 
 
-def job_identity(config: Config) -> tuple[str, str]:
-    """(hash of the whole job, hash of its design without the chunk index)."""
+@dataclass(frozen=True)
+class JobIdentity:
+    """What makes two jobs the same: configuration, data files read and result code."""
+
+    config_hash: str
+    design_hash: str
+    data: dict[str, str]
+    code: dict[str, object]
+
+    @property
+    def key(self) -> str:
+        return identity(self.config_hash, self.data, self.code)
+
+
+def job_identity(config: Config) -> JobIdentity:
+    """The identity of a job, and the hash of its design without the chunk index."""
     resolved = plain(config)
     design = dict(resolved["design"], chunk=None)
-    return config_hash(resolved), config_hash({**resolved, "design": design})
+    return JobIdentity(
+        config_hash=config_hash(resolved),
+        design_hash=config_hash({**resolved, "design": design}),
+        data=data_checksums(config.scenario),
+        code=code_version(),
+    )
 
 
-def find_complete(search_root: Path, expected_hash: str) -> Path | None:
-    """A directory under ``search_root`` holding a complete result with this hash."""
+def find_complete(search_root: Path, expected_identity: str) -> Path | None:
+    """A directory under ``search_root`` holding a complete result with this identity."""
     for manifest in sorted(search_root.rglob(MANIFEST)):
+        if SUPERSEDED in manifest.relative_to(search_root).parts:
+            continue
         directory = RunDirectory(manifest.parent)
-        if directory.is_complete(expected_hash):
+        if directory.is_complete(expected_identity):
             return manifest.parent
     return None
+
+
+def prepare_directory(output: Path) -> None:
+    """Clear ``output`` for a new result: drop temporary files, move any earlier result aside."""
+    for leftover in remove_temporaries(output):
+        log.info("removed %s, left by an interrupted write", leftover)
+    run = RunDirectory(output)
+    if not run.holds_results():
+        return
+    try:
+        run.verify()
+        reason = "a result of another configuration, data or code version"
+    except CorruptResultError as error:
+        reason = f"an unfinished or corrupt result ({error})"
+    kept = run.set_aside()
+    log.warning("%s held %s; recomputing the job, earlier files kept in %s", output, reason, kept)
 
 
 def job_label(config: Config) -> str:
@@ -56,19 +106,31 @@ def job_label(config: Config) -> str:
 
 
 def execute_job(config: Config, output: Path, search_root: Path) -> JobOutcome:
-    """Run the job unless an identical complete result exists; write tables and manifest."""
-    check_design(config)
-    full_hash, design_hash = job_identity(config)
-    resolved = plain(config)
+    """Run the job unless an identical complete result exists; write tables and manifest.
+
+    A portfolio search is different: every job is a worker of one study kept in
+    ``search_root`` (:mod:`sim.experiment.portfolios`), which resumes by itself.
+    """
+    if config.experiment.analysis == Analysis.portfolios:
+        from sim.experiment.portfolios import execute_search
+
+        execute_search(config, output, search_root)
+        return JobOutcome("done", job_label(config), search_root)
+    preflight(config)
+    job = job_identity(config)
     label = job_label(config)
-    existing = find_complete(search_root, full_hash) if search_root.exists() else None
+    existing = find_complete(search_root, job.key) if search_root.exists() else None
     if existing is not None:
         return JobOutcome("skipped (already complete)", label, existing)
+    prepare_directory(output)
     started = now()
     tables = run_job(config, progress=True)
     manifest = {
-        "config_hash": full_hash,
-        "design_hash": design_hash,
+        "identity": job.key,
+        "config_hash": job.config_hash,
+        "design_hash": job.design_hash,
+        "data": job.data,
+        "code": job.code,
         "experiment": config.experiment.name,
         "analysis": config.experiment.analysis,
         "scenario": config.scenario.name,
@@ -79,11 +141,10 @@ def execute_job(config: Config, output: Path, search_root: Path) -> JobOutcome:
         "replicates": config.replicates,
         "first_replicate": config.first_replicate,
         "horizon": config.horizon,
-        "git": git_state(),
         "versions": package_versions(),
         "started": started,
         "finished": now(),
-        "config": resolved,
+        "config": plain(config),
     }
     RunDirectory(output).write(tables.as_dict(), manifest)
     return JobOutcome("done", label, output, tables.n_chunks)

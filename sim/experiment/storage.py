@@ -3,6 +3,10 @@
 Every file is written to a temporary name and renamed into place. ``manifest.json`` is
 written last and lists every table with its row count and checksum: a directory is a
 complete result exactly when its manifest exists and every file matches it.
+
+Files get the permissions the umask allows (as any file the user creates), temporary
+files a kill left behind are removed on the next run of the job, and a result that a
+job is about to replace is moved aside into ``.superseded/``, never deleted.
 """
 
 from __future__ import annotations
@@ -10,14 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import platform
 import socket
-import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -25,18 +27,21 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.common.vocabulary import RUN_TABLES
+
 MANIFEST = "manifest.json"
-PACKAGES = (
-    "bloc-wedge-sim",
-    "mesa",
-    "numpy",
-    "scipy",
-    "pandas",
-    "pyarrow",
-    "hydra-core",
-    "SALib",
-    "matplotlib",
-)
+SUPERSEDED = ".superseded"
+TEMPORARY_SUFFIX = ".tmp"
+
+
+def _file_mode() -> int:
+    """Permissions of a new file under the current umask (mkstemp alone gives 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+FILE_MODE = _file_mode()
 
 
 class CorruptResultError(RuntimeError):
@@ -46,8 +51,9 @@ class CorruptResultError(RuntimeError):
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX)
     try:
+        os.fchmod(handle, FILE_MODE)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -56,6 +62,16 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def remove_temporaries(folder: Path) -> list[Path]:
+    """Delete the temporary files an interrupted :func:`atomic_write_bytes` left in ``folder``."""
+    if not folder.is_dir():
+        return []
+    leftovers = [p for p in folder.glob(f".*{TEMPORARY_SUFFIX}") if p.is_file()]
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    return leftovers
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> dict[str, Any]:
@@ -67,39 +83,26 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> dict[str, Any]:
     return {"rows": len(frame), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
+@contextmanager
+def atomic_parquet_writer(path: Path, schema: pa.Schema) -> Iterator[pq.ParquetWriter]:
+    """A Parquet writer for tables too large to hold at once, renamed into place when done."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX)
+    os.close(handle)
+    try:
+        with pq.ParquetWriter(temporary, schema, compression="zstd") as writer:
+            yield writer
+        os.chmod(temporary, FILE_MODE)
+        with open(temporary, "rb") as stream:
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def write_json(payload: Mapping[str, Any], path: Path) -> None:
     atomic_write_bytes(path, (json.dumps(payload, indent=2, sort_keys=True, default=str) + "\n").encode())
-
-
-def config_hash(config: Mapping[str, Any]) -> str:
-    """A short, stable hash of a resolved configuration (what makes two runs the same)."""
-    text = json.dumps(config, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def git_state(directory: Path | None = None) -> dict[str, Any]:
-    """The project's git commit and whether the tree had uncommitted changes."""
-    where = directory or Path(__file__).resolve().parent
-
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", *args], cwd=where, capture_output=True, text=True, check=True, timeout=10
-        ).stdout.strip()
-
-    try:
-        return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain"))}
-    except (OSError, subprocess.SubprocessError):
-        return {"commit": None, "dirty": None}
-
-
-def package_versions() -> dict[str, str | None]:
-    versions: dict[str, str | None] = {"python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions
 
 
 def now() -> str:
@@ -123,39 +126,69 @@ class RunDirectory:
         return full
 
     def manifest(self) -> dict[str, Any] | None:
-        """The manifest, or None when the directory holds no complete result."""
+        """The manifest, or None when the directory holds none; :class:`CorruptResultError` if unreadable."""
         path = self.path / MANIFEST
         if not path.is_file():
             return None
         try:
-            return json.loads(path.read_text())
-        except json.JSONDecodeError as error:
+            manifest = json.loads(path.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
             raise CorruptResultError(f"{path}: manifest is not valid JSON ({error})") from error
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+            raise CorruptResultError(f"{path}: manifest lacks its list of files (truncated or altered)")
+        return manifest
 
-    def is_complete(self, expected_hash: str | None = None) -> bool:
-        """True when the manifest exists, matches ``expected_hash`` and every file checks out."""
-        manifest = self.manifest()
-        if manifest is None or not manifest.get("complete"):
-            return False
-        if expected_hash is not None and manifest.get("config_hash") != expected_hash:
-            return False
+    def is_complete(self, expected_identity: str | None = None) -> bool:
+        """True when the manifest exists, matches ``expected_identity`` and every file checks out.
+
+        A corrupt manifest or table makes the job unfinished, not an error: it is recomputed.
+        """
         try:
+            manifest = self.manifest()
+            if manifest is None or not manifest.get("complete"):
+                return False
+            if expected_identity is not None and manifest.get("identity") != expected_identity:
+                return False
             self.verify(manifest)
         except CorruptResultError:
             return False
         return True
+
+    def holds_results(self) -> bool:
+        """True if the directory has a manifest or a run table (complete or not)."""
+        names = [MANIFEST, *(f"{table}.parquet" for table in RUN_TABLES)]
+        return any((self.path / name).exists() for name in names)
+
+    def set_aside(self) -> Path:
+        """Move the manifest and run tables into ``.superseded/<n>/`` (a job is about to replace them)."""
+        store = self.path / SUPERSEDED
+        store.mkdir(parents=True, exist_ok=True)
+        number = 1 + max((int(p.name) for p in store.iterdir() if p.name.isdigit()), default=0)
+        target = store / str(number)
+        target.mkdir()
+        for name in [MANIFEST, *(f"{table}.parquet" for table in RUN_TABLES)]:
+            if (self.path / name).exists():
+                os.replace(self.path / name, target / name)
+        return target
 
     def verify(self, manifest: Mapping[str, Any] | None = None) -> None:
         """Raise :class:`CorruptResultError` naming the first file that does not match."""
         manifest = manifest or self.manifest()
         if manifest is None:
             raise CorruptResultError(f"{self.path}: no {MANIFEST}; the job did not finish")
+        allowed = {f"{table}.parquet" for table in RUN_TABLES}
         for name, entry in manifest.get("files", {}).items():
-            path = self.path / name
+            path = self.path / str(name)
+            if name not in allowed:
+                raise CorruptResultError(f"{self.path / MANIFEST}: lists '{name}', not a run table")
             if not path.is_file():
                 raise CorruptResultError(f"{path}: listed in the manifest but missing")
             data = path.read_bytes()
-            if len(data) != entry["bytes"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            try:
+                matches = len(data) == entry["bytes"] and hashlib.sha256(data).hexdigest() == entry["sha256"]
+            except (KeyError, TypeError):
+                matches = False
+            if not matches:
                 raise CorruptResultError(f"{path}: contents do not match the manifest (truncated or altered)")
 
     def read(self, name: str) -> pd.DataFrame:

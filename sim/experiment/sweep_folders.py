@@ -27,6 +27,8 @@ from typing import Any
 
 from omegaconf import OmegaConf
 
+from sim.experiment.consistency import flatten
+
 RESOLVER = "sweep_name"
 DEFAULT_NAME = "default"
 MAX_NAME = 60
@@ -65,16 +67,6 @@ def register_resolvers() -> None:
     """
     if not OmegaConf.has_resolver(RESOLVER):
         OmegaConf.register_new_resolver(RESOLVER, _resolve_sweep_name, use_cache=True)
-
-
-def flatten(tree: Any, prefix: str = "") -> dict[str, Any]:
-    """A nested configuration as ``{dotted.path: value}`` (lists stay values)."""
-    if isinstance(tree, dict):
-        out: dict[str, Any] = {}
-        for key, value in tree.items():
-            out.update(flatten(value, f"{prefix}{key}."))
-        return out
-    return {prefix.rstrip("."): tree}
 
 
 def sweep_identity(config: dict[str, Any]) -> dict[str, Any]:

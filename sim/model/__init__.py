@@ -16,6 +16,7 @@ from sim.model.parameters import (
     StrategyConfig,
 )
 from sim.model.world import World
+from sim.model.worlds import Worlds
 
 __all__ = [
     "LAYERS",
@@ -27,4 +28,5 @@ __all__ = [
     "ScenarioConfig",
     "StrategyConfig",
     "World",
+    "Worlds",
 ]

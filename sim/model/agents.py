@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 import mesa
 import numpy as np
-from scipy.special import expit, logit
+from scipy.special import expit
 
 from sim.common.vocabulary import LAYERS
 from sim.model.parameters import AdaptiveConfig, ModelParameters, USConfig
 from sim.model.strategies import Lever, Policy
-from sim.model.world import World
+from sim.model.world import World, outgoing
+from sim.model.worlds import lift
 
 ENERGY, MILITARY, ECONOMIC = (LAYERS.index(name) for name in ("energy", "military", "economic"))
 TRADE_LAYERS = [ENERGY, ECONOMIC]
@@ -35,6 +36,7 @@ class Incentives:
     pressure: np.ndarray  # total coercion on each state (S7)
     value_change: np.ndarray  # (V - V0) / V0 (S2)
     graph: np.ndarray  # aggregated tie graph A, (R, n, n)
+    deal_keep: np.ndarray  # share of each layer's ties a deal leaves a dealing state, (R, L, n)
 
 
 class BlocState(mesa.Agent):
@@ -97,7 +99,7 @@ class BlocState(mesa.Agent):
         i = self.index
         base = previous.baseline_sanctions[:, i]
         reach = np.minimum(1.0, policy.sanctions[:, i] * incentives.alliance_effect)
-        reach = reach * (1.0 - self.model.calibration.swing_buyers[i])
+        reach = reach * (1.0 - previous.swing_buyers[:, i])
         target = base + (1.0 - base) * reach
         current = previous.sanctions[:, i]
         return current + params.sanctions_rate * (target - current)
@@ -127,19 +129,25 @@ class BlocState(mesa.Agent):
             + incentives.compensation[:, i]
             + incentives.fear[:, i]
         )
-        noise = params.decision_noise * self.model.noise[:, self.model.month, i]
-        log_odds = logit(previous.start_alignment[:, i]) + params.rationality * net + noise
+        noise = params.decision_noise * self.model.month_noise[self.model.month, i]
+        log_odds = self.model.start_log_odds[:, i] + params.rationality * net + noise
         current = previous.alignment[:, i]
         return current + params.alignment_rate * (expit(log_odds) - current)
 
     def _next_trust(self, previous: World, params: ModelParameters) -> np.ndarray:
         """S9: trust in a partner follows its baseline, lowered when the partner drifts away."""
         i = self.index
-        drift = 1.0 - np.minimum(1.0, previous.alignment / previous.start_alignment)
-        target = previous.baseline_trust[:, i, :] * (1.0 - params.trust_sensitivity * drift)
+        kept = self.model.this_month("trust kept", lambda: self._trust_kept(previous, params))
+        target = previous.baseline_trust[:, i, :] * kept
         target[:, i] = 1.0
         current = previous.trust[:, i, :]
-        return current + params.trust_rate * (target - current)
+        return current + lift(params.trust_rate, 2) * (target - current)
+
+    @staticmethod
+    def _trust_kept(previous: World, params: ModelParameters) -> np.ndarray:
+        """1 - psi * drift_j: the share of baseline trust a partner j keeps this month, (R, n)."""
+        drift = 1.0 - np.minimum(1.0, previous.alignment / previous.start_alignment)
+        return 1.0 - lift(params.trust_sensitivity, 2) * drift
 
     def _next_ties(
         self, previous: World, policy: Policy, incentives: Incentives, params: ModelParameters
@@ -151,13 +159,20 @@ class BlocState(mesa.Agent):
             a[:, i, None] * a / (previous.start_alignment[:, i, None] * previous.start_alignment)
         )
         target = previous.baseline_ties[:, :, i, :] * closeness[:, None, :]
-        target[:, TRADE_LAYERS, :] *= self._trade_need(previous, policy, incentives, params)[:, None, :]
+        need = self._trade_need(previous, policy, incentives, params)
+        for layer in TRADE_LAYERS:
+            target[:, layer, :] *= need
         target[:, MILITARY, :] += self._war_demand(previous, policy, params)
-        target *= self._deal_cuts(previous, policy)
-        target = np.clip(target, 0.0, 1.0)
+        keep = incentives.deal_keep
+        for layer in self.model.us.cut_layers:  # no deal cuts the other layers: there keep is 1
+            target[:, layer, :] *= keep[:, layer, i, None] * keep[:, layer, :]
+        np.clip(target, 0.0, 1.0, out=target)
         target[:, :, i] = 0.0
-        current = previous.ties[:, :, i, :]
-        return current + params.tie_rate * (target - current)
+        current = outgoing(previous.ties, i)
+        target -= current  # in place: current + rate * (target - current), without temporaries
+        target *= lift(params.tie_rate, 3)
+        target += current
+        return target
 
     def _trade_need(
         self, previous: World, policy: Policy, incentives: Incentives, params: ModelParameters
@@ -167,30 +182,30 @@ class BlocState(mesa.Agent):
         A sanctioned state trades more with partners able to absorb the trade (capacity c).
         """
         i = self.index
-        capacity = self.model.calibration.capacity
-        rise = np.maximum(0.0, previous.sanctions - previous.start_sanctions)
-        busting = 1.0 + params.sanctions_busting * (rise[:, i, None] * capacity + rise * capacity[i])
+        capacity = previous.capacity
+        rise = self.model.this_month(
+            "rise", lambda: np.maximum(0.0, previous.sanctions - previous.start_sanctions)
+        )
+        busting = 1.0 + lift(params.sanctions_busting, 2) * (
+            rise[:, i, None] * capacity + rise * capacity[:, i, None]
+        )
+        if not self.model.this_month("secondary", lambda: policy.secondary.any()):
+            return busting  # no secondary sanctions anywhere: the factor below is exactly 1
         s = previous.sanctions
         exposure = policy.secondary[:, i, None] * s + policy.secondary * s[:, i, None]
         secondary = 1.0 - np.minimum(
-            1.0, params.secondary_bite * incentives.alliance_effect[:, None] * exposure
+            1.0, lift(params.secondary_bite, 2) * incentives.alliance_effect[:, None] * exposure
         )
         return busting * secondary
 
     def _war_demand(self, previous: World, policy: Policy, params: ModelParameters) -> np.ndarray:
         """Military flows to a state at war grow with its need, the supplier's arms and trust, (R, n)."""
         i = self.index
-        effective_war = previous.war * (1.0 - policy.ceasefire)
-        change = effective_war - previous.start_war
-        supply = self.model.calibration.arms_supply[i]
-        return params.war_demand * change * supply * previous.trust[:, i, :]
-
-    def _deal_cuts(self, previous: World, policy: Policy) -> np.ndarray:
-        """A deal's named layers shrink as far as its target is dealing, (R, L, n)."""
-        i = self.index
-        dealing = 1.0 - previous.alignment
-        keep = 1.0 - policy.deal_cut * dealing[:, None, :]
-        return keep[:, :, i, None] * keep
+        change = self.model.this_month(
+            "war change", lambda: previous.war * (1.0 - policy.ceasefire) - previous.start_war
+        )
+        supply = previous.arms_supply[:, i, None]
+        return lift(params.war_demand, 2) * change * supply * previous.trust[:, i, :]
 
 
 class UnitedStates(mesa.Agent):
@@ -207,8 +222,13 @@ class UnitedStates(mesa.Agent):
         super().__init__(model)
         replicates = model.replicates
         self.levers = levers
-        self.budget = np.full(replicates, float(us.budget))
-        self.credibility = np.array([us.deal_credibility.get(code, us.credibility) for code in states])
+        self.budget = np.broadcast_to(np.asarray(us.budget, dtype=float), (replicates,)).copy()
+        self.credibility = per_item([us.deal_credibility.get(code, us.credibility) for code in states])
+        self.cut_layers = sorted(
+            {layer for lever in levers if lever.kind == "deal" for layer in lever.cut_layers}
+        )
+        self.intensities = per_item([lever.intensity for lever in levers])
+        self.costs = per_item([lever.cost for lever in levers])
         self.cumulative_cost = np.zeros(replicates)
         self.adaptive = adaptive
         self.lever_values = np.zeros((replicates, len(levers)))
@@ -248,8 +268,8 @@ class UnitedStates(mesa.Agent):
 
         Without budget nothing acts, not even a lever configured to cost nothing.
         """
-        requested = np.array([lever.intensity for lever in self.levers]) * active
-        costs = np.array([lever.cost for lever in self.levers])
+        requested = self.intensities * active
+        costs = self.costs
         if self.adaptive.enabled and len(self.levers):
             share = self.budget_shares(active)
             affordable = np.divide(
@@ -267,7 +287,7 @@ class UnitedStates(mesa.Agent):
 
     def budget_shares(self, active: np.ndarray) -> np.ndarray:
         """Softmax of learnt lever values over the active levers (A1)."""
-        scores = np.where(active, self.lever_values / self.adaptive.temperature, -np.inf)
+        scores = np.where(active, self.lever_values / lift(self.adaptive.temperature, 2), -np.inf)
         top = np.max(np.where(active, scores, 0.0), axis=1, keepdims=True)
         weights = np.where(active, np.exp(scores - top), 0.0)
         total = weights.sum(axis=1, keepdims=True)
@@ -282,3 +302,10 @@ class UnitedStates(mesa.Agent):
             rate = self.adaptive.learning_rate
             self.lever_values[:, k] = (1.0 - rate) * self.lever_values[:, k] + rate * observed
         self._alignment_at_review = alignment.copy()
+
+
+def per_item(values: list[float | np.ndarray]) -> np.ndarray:
+    """Values of several items (levers, states) as (K,), or (W, K) where worlds differ."""
+    if all(np.ndim(value) == 0 for value in values):
+        return np.array(values, dtype=float)
+    return np.stack(np.broadcast_arrays(*values), axis=-1)

@@ -1,48 +1,49 @@
-"""The Mesa model: R replicate worlds of the bloc advanced one month per step.
+"""The Mesa model: many worlds of the bloc advanced one month per step.
 
 ``BlocModel(config)`` with ``replicates=1`` is an ordinary Mesa model; with
-``replicates=10_000`` the same calls advance ten thousand worlds at once.
+``replicates=10_000`` the same calls advance ten thousand worlds at once, and with a
+table of worlds (:class:`~sim.model.worlds.Worlds`) a whole design chunk, each world with
+its own parameter values.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any, TypeVar
 
 import mesa
 import numpy as np
+from scipy.special import logit
 
 from sim.common.calendar import parse_month
+from sim.common.errors import ConfigError
 from sim.model.agents import ECONOMIC, ENERGY, BlocState, Incentives, UnitedStates
-from sim.model.calibration import load_calibration
-from sim.model.events import RandomShocks, apply_event, compile_events
-from sim.model.metrics import (
-    aggregate_graph,
-    bloc_value,
-    measure,
-    measure_states,
-    partner_value,
-    symmetric_strength,
-)
-from sim.model.parameters import CrnMode, ModelParameters, RunConfig, check_ranges, kind_of
+from sim.model.ensembles import DRAW, DrawTable, ensemble_values
+from sim.model.events import CHANGES_OIL, CHANGES_TIES, RandomShocks, apply_event
+from sim.model.metrics import Relations, bloc_value, measure, measure_states, partner_value
+from sim.model.parameters import ModelParameters, RunConfig, check_ranges
 from sim.model.records import Recorder
-from sim.model.seeding import draw_per_replicate, stable_hash
-from sim.model.strategies import Policy, compile_strategy
+from sim.model.resolution import resolve
+from sim.model.seeding import Streams
+from sim.model.strategies import Policy
 from sim.model.world import World
+from sim.model.worlds import Worlds, lift
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
-
-
-def stream_identity(config: RunConfig) -> str:
-    """Identity of the random streams: the scenario (common random numbers) or the whole configuration."""
-    if kind_of("scenario.crn", config.scenario.crn, CrnMode, "mode") == CrnMode.scenario:
-        return f"scenario:{config.scenario.name}"
-    world = (config.scenario, config.strategy, config.model)
-    return f"configuration:{stable_hash(repr(world))}"
+T = TypeVar("T")
 
 
 class BlocModel(mesa.Model):
-    """The bloc under a US strategy, for R replicate worlds at once."""
+    """The bloc under a US strategy, for many worlds at once.
+
+    By default the worlds are R replicates of one parameter point (``replicates``
+    starting at ``first_replicate``). Given ``worlds`` (a :class:`Worlds` table), every
+    world may carry its own parameter values: a design chunk then runs as one batch, each
+    world exactly as it would run alone. Under ``scenario.uncertainty`` each world also
+    draws its constants from the ensemble (``draws``: a table of draws read elsewhere).
+    """
 
     def __init__(
         self,
@@ -51,54 +52,51 @@ class BlocModel(mesa.Model):
         first_replicate: int = 0,
         replicates: int | None = None,
         seed: int | None = None,
+        worlds: Worlds | None = None,
+        draws: DrawTable | None = None,
     ) -> None:
-        config = config or RunConfig()
-        config = replace(
-            config,
-            replicates=config.replicates if replicates is None else replicates,
-            seed=config.seed if seed is None else seed,
-        )
-        check_ranges(config)
+        config, worlds = _configured(config or RunConfig(), worlds, first_replicate, replicates, seed)
         super().__init__(seed=config.seed)
+        worlds, self.world_labels = _with_ensemble(config, worlds, draws)
+        resolved = resolve(config, worlds)
         self.config = config
-        self.params: ModelParameters = config.model
-        self.replicate_ids = np.arange(first_replicate, first_replicate + config.replicates)
-        self.replicates = config.replicates
+        self.worlds = worlds
+        self.params: ModelParameters = resolved.params
+        self.replicate_ids = worlds.replicate
+        self.replicates = len(worlds)
         self.horizon = config.horizon
         self.start = parse_month("scenario.start", config.scenario.start)
-        self.calibration = load_calibration(config.scenario, config.model)
+        self.calibration = resolved.calibration
         self.states = self.calibration.states
-        levers = compile_strategy(config.strategy, self.states, config.model)
-        self.events = compile_events(config.scenario.events, self.states, self.start)
-        self.world = World.from_calibration(
-            self.calibration, self.replicates, config.scenario.us.alliance_strength
-        )
+        self.events = resolved.events
+        self.world = World.from_calibration(self.calibration, self.replicates, resolved.us.alliance_strength)
         self.previous = self.world
-        identity = stream_identity(config)
-        self.noise = draw_per_replicate(
-            config.seed,
-            identity,
-            self.replicate_ids,
-            "decision_noise",
-            (self.horizon, len(self.states)),
-        )
-        self.shocks = RandomShocks.draw(
-            config.scenario.random_shocks,
-            self.states,
-            self.horizon,
-            config.seed,
-            identity,
-            self.replicate_ids,
-        )
-        self.start_value = self._bloc_value(self.world)
+        self.start_log_odds = logit(self.world.start_alignment)  # S8's anchor, fixed for the run
+        streams = Streams(config.seed, resolved.identities, resolved.identity_of_world, worlds.replicate)
+        noise = streams.draw("decision_noise", (self.horizon, len(self.states)))
+        self.month_noise = np.ascontiguousarray(noise.transpose(1, 2, 0))  # (T, n, R): a month's in one row
+        self.shocks = RandomShocks.draw(resolved.random_shocks, self.states, self.horizon, streams)
+        self.relations = Relations.of(self.world, self.params)
+        self.start_value = self._bloc_value(self.world, self.relations)
         self.month = 0
         self.policy = Policy.zeros(self.replicates, len(self.states))
         self.defection_month = np.full((self.replicates, len(self.states)), -1)
         for index, code in enumerate(self.states):
             BlocState(self, code, index)
-        self.us = UnitedStates(self, levers, config.scenario.us, config.strategy.adaptive, self.states)
+        self.us = UnitedStates(self, resolved.levers, resolved.us, resolved.adaptive, self.states)
         self.recorder = Recorder(self, record_ties=config.record_ties, ties_every=config.ties_every)
+        # Without a time series, ties or a lever conditioned on a metric, the metrics of
+        # months between the start and the horizon are read by nothing: skip them.
+        reads_metrics = any(lever.condition and lever.condition.metric for lever in self.us.levers)
+        self._measured_monthly = config.record_timeseries or config.record_ties or reads_metrics
+        self._measured: Relations | None = None
+        self._month_values: dict[str, Any] = {}
         self._observe()
+
+    @property
+    def noise(self) -> np.ndarray:
+        """(R, T, n): the standard-normal decision noise of every world, month and state."""
+        return self.month_noise.transpose(2, 0, 1)
 
     @property
     def ever_defected(self) -> np.ndarray:
@@ -111,8 +109,10 @@ class BlocModel(mesa.Model):
 
     def step(self) -> None:
         """One month: shocks, the US policy, then every state decides from last month's world."""
-        self._apply_shocks()
+        struck = self._apply_shocks()
         self.previous = self.world.copy()
+        self._month_values = {}
+        self.relations = self._relations_of_previous(struck)
         self.us.step()
         self._update_alliances()
         self.incentives = self._incentives()
@@ -128,11 +128,31 @@ class BlocModel(mesa.Model):
             self.step()
         return self
 
-    def _apply_shocks(self) -> None:
+    def this_month(self, name: str, compute: Callable[[], T]) -> T:
+        """A quantity every state reads this month, computed once, by the first state that asks."""
+        if name not in self._month_values:
+            self._month_values[name] = compute()
+        return self._month_values[name]
+
+    def _apply_shocks(self) -> set[str]:
+        """This month's dated events and random shocks; returns the kinds that struck."""
+        struck = set()
         for event in self.events:
             if event.step == self.month:
                 apply_event(self.world, event, slice(None), self.params)
-        self.shocks.apply(self.world, self.month, len(self.states), self.params)
+                struck.add(event.kind)
+        return struck | self.shocks.apply(self.world, self.month, len(self.states), self.params)
+
+    def _relations_of_previous(self, struck: set[str]) -> Relations:
+        """Relations of last month's world: those measured at its end, unless a shock has
+        since changed the ties (all recomputed) or oil stakes (partner values recomputed)."""
+        measured = self._measured
+        if measured is None or struck & set(CHANGES_TIES):
+            return Relations.of(self.previous, self.params)
+        if struck & set(CHANGES_OIL):
+            value = partner_value(self.previous, self.params, measured.strength)
+            return Relations(measured.strength, measured.graph, value)
+        return measured
 
     def _update_alliances(self) -> None:
         """A3: alliance strength relaxes to its start level plus the share the lever closes."""
@@ -140,21 +160,23 @@ class BlocModel(mesa.Model):
         target = previous.start_alliance + (1.0 - previous.start_alliance) * self.policy.alliances
         self.world.alliance = previous.alliance + self.params.tie_rate * (target - previous.alliance)
 
-    def _bloc_value(self, world: World) -> np.ndarray:
+    def _bloc_value(self, world: World, relations: Relations) -> np.ndarray:
         """S2: V_i = sum_j trust_ij P_ij (1 + kappa_s s_i c_j) + kappa_theta theta_i."""
         params = self.params
-        partners = bloc_value(world, params, self.calibration.capacity)
-        return partners + params.threat_cohesion * world.threat
+        partners = bloc_value(world, params, relations)
+        return partners + lift(params.threat_cohesion, 2) * world.threat
 
     def _incentives(self) -> Incentives:
-        """S3-S6: offers, pressure, patron compensation and abandonment fear, from last month."""
-        previous, policy, params = self.previous, self.policy, self.params
+        """S3-S6 and S10's deal cuts: offers, pressure, patron compensation, abandonment fear
+        and the ties a deal asks its target to cut (a deal's named layers shrink as far as
+        its target is dealing), from last month."""
+        previous, policy, params, relations = self.previous, self.policy, self.params, self.relations
         alliance_effect = 1.0 + params.alliance_multiplier * previous.alliance
-        graph = aggregate_graph(previous.ties, params)
-        pull = params.deal_value * policy.deal * self.us.credibility * alliance_effect[:, None]
-        pain = params.coercion_relief * self._coercion(previous, policy, alliance_effect)
+        graph = relations.graph
+        pull = lift(params.deal_value, 2) * policy.deal * self.us.credibility * alliance_effect[:, None]
+        pain = lift(params.coercion_relief, 2) * self._coercion(previous, policy, alliance_effect)
         compensation = np.minimum(pull + pain, self._patron_support(previous))
-        fear = params.abandonment_response * np.einsum("rij,rj->ri", graph, pull)
+        fear = lift(params.abandonment_response, 2) * np.einsum("rij,rj->ri", graph, pull)
         return Incentives(
             alliance_effect=alliance_effect,
             pull=pull,
@@ -162,35 +184,67 @@ class BlocModel(mesa.Model):
             compensation=compensation,
             fear=fear,
             pressure=np.minimum(1.0, policy.sanctions + policy.secondary + policy.trade),
-            value_change=self._bloc_value(previous) / self.start_value - 1.0,
+            value_change=self._bloc_value(previous, relations) / self.start_value - 1.0,
             graph=graph,
+            deal_keep=1.0 - policy.deal_cut * (1.0 - previous.alignment)[:, None, :],
         )
 
     def _coercion(self, previous: World, policy: Policy, alliance_effect: np.ndarray) -> np.ndarray:
         """S4: sanctions above baseline, trade pressure and secondary-sanction costs, (R, n)."""
         params = self.params
         extra_sanctions = np.maximum(0.0, previous.sanctions - previous.baseline_sanctions)
-        trade = params.trade_pain * self.calibration.us_exposure * policy.trade * alliance_effect[:, None]
-        strength = symmetric_strength(previous.ties)
+        trade = lift(params.trade_pain, 2) * previous.us_exposure * policy.trade * alliance_effect[:, None]
+        strength = self.relations.strength
         busted = np.einsum("rij,rj->ri", strength[:, ENERGY] + strength[:, ECONOMIC], previous.sanctions)
-        secondary = params.secondary_bite * policy.secondary * alliance_effect[:, None] * busted
+        secondary = lift(params.secondary_bite, 2) * policy.secondary * alliance_effect[:, None] * busted
         return extra_sanctions + trade + secondary
 
     def _patron_support(self, previous: World) -> np.ndarray:
         """S5: kappa_p sum_j a_j trust_ij capacity_j P_ji / sum phi: what partners can offer i, (R, n)."""
         params = self.params
-        value_to_patron = np.swapaxes(partner_value(previous, params), -1, -2)
+        value_to_patron = np.swapaxes(self.relations.partner_value, -1, -2)
         normaliser = sum(params.layer_weights.values())
-        willing = previous.alignment[:, None, :] * previous.trust * self.calibration.capacity
+        willing = previous.alignment[:, None, :] * previous.trust * previous.capacity[:, None, :]
         n = len(self.states)
         willing = willing * (1.0 - np.eye(n))
-        return params.patron_compensation * np.einsum("rij,rij->ri", willing, value_to_patron) / normaliser
+        support = np.einsum("rij,rij->ri", willing, value_to_patron)
+        return lift(params.patron_compensation, 2) * support / lift(normaliser, 2)
 
     def _observe(self) -> None:
-        """Measure this month, track defections and hand everything to the recorder."""
-        self.latest = measure(self.world, self.params)
-        self.latest_states = measure_states(self.world, self.params, self.calibration.capacity)
-        self.aligned_now = self.world.alignment >= self.params.aligned_threshold
+        """Track defections; measure the month when a time series, a lever or the summary reads it."""
+        self.aligned_now = self.world.alignment >= lift(self.params.aligned_threshold, 2)
         newly = (self.defection_month < 0) & ~self.aligned_now
         self.defection_month[newly] = self.month
+        self._measured = None
+        if self.month == 0 or self.month >= self.horizon or self._measured_monthly:
+            self.measure_now()
+
+    def measure_now(self) -> None:
+        """Measure the current month and hand it to the recorder."""
+        relations = Relations.of(self.world, self.params) if self.month > 0 else self.relations
+        self._measured = relations
+        self.latest = measure(self.world, self.params, relations)
+        self.latest_states = measure_states(self.world, self.params, relations)
         self.recorder.record(self.month)
+
+
+def _configured(
+    config: RunConfig, worlds: Worlds | None, first_replicate: int, replicates: int | None, seed: int | None
+) -> tuple[RunConfig, Worlds]:
+    """The run's configuration (range-checked) and its worlds: the table given, or R replicates."""
+    if worlds is not None and (replicates is not None or first_replicate):
+        raise ConfigError("worlds", "give either a table of worlds or first_replicate/replicates")
+    count = len(worlds) if worlds is not None else config.replicates if replicates is None else replicates
+    config = replace(config, replicates=count, seed=config.seed if seed is None else seed)
+    check_ranges(config)
+    return config, worlds if worlds is not None else Worlds.replicates(first_replicate, count)
+
+
+def _with_ensemble(
+    config: RunConfig, worlds: Worlds, draws: DrawTable | None
+) -> tuple[Worlds, dict[str, np.ndarray]]:
+    """Under a parameter ensemble, each world's drawn values, and the columns its tables get."""
+    if not config.scenario.uncertainty.active:
+        return worlds, {}
+    draw, values = ensemble_values(config, worlds.replicate, draws)
+    return worlds.with_values(values), {DRAW: draw, **values}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -41,6 +42,18 @@ INITIAL_OVERRIDABLE: tuple[str, ...] = (
     "arms_supply",
 )
 DEFAULT_TRUST = 0.5
+# Configuration paths the start values depend on (worlds that vary them get their own).
+CALIBRATION_INPUTS: tuple[str, ...] = (
+    "scenario.data",
+    "scenario.states",
+    "scenario.initial",
+    "scenario.tie_scale",
+    "scenario.trust",
+    "scenario.swing_buyers",
+    "model.sanctions_half_saturation",
+)
+DATA_FILES: tuple[str, ...] = ("states.csv", "ties.csv", "trust.csv")
+"""The files of a scenario's data folder, all read by every run of the scenario."""
 
 
 @dataclass(frozen=True)
@@ -65,11 +78,17 @@ class Calibration:
         return len(self.states)
 
 
-@functools.lru_cache(maxsize=64)
 def read_table(path: Path) -> tuple[dict[str, str], ...]:
-    """The rows of a data file, read once per process (design sweeps build thousands of models)."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        return tuple(csv.DictReader(handle))
+    """The rows of a data file, parsed once per content (design sweeps build thousands of models).
+
+    Cached by content rather than by path, so a file edited while a process runs is read anew.
+    """
+    return _parse_rows(Path(path).read_bytes())
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_rows(data: bytes) -> tuple[dict[str, str], ...]:
+    return tuple(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
 
 
 def data_directory(name: str) -> Path:

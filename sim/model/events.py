@@ -23,9 +23,14 @@ from sim.model.parameters import (
     ShockKind,
     kind_of,
 )
-from sim.model.seeding import draw_per_replicate
+from sim.model.seeding import Streams
 from sim.model.world import World
+from sim.model.worlds import lift, pick
 
+# Event kinds that change what tie relations are computed from (metrics.Relations): the
+# ties themselves, and the oil stakes that weigh energy ties.
+CHANGES_TIES: tuple[str, ...] = ("treaty",)
+CHANGES_OIL: tuple[str, ...] = ("oil_price",)
 ACTOR_COUNTS: dict[str, int | None] = {
     "war": 1,
     "ceasefire": 1,
@@ -45,7 +50,7 @@ class Event:
     step: int
     kind: str
     actors: tuple[int, ...]
-    magnitude: float
+    magnitude: float | np.ndarray  # (W,) where worlds differ
     layer: int | None
     label: str
 
@@ -90,8 +95,11 @@ def _event_layer(key: str, spec: EventConfig) -> int | None:
 
 
 def apply_event(world: World, event: Event, mask: np.ndarray | slice, model: ModelParameters) -> None:
-    """Apply one shock to the replicates selected by ``mask``."""
-    m = event.magnitude
+    """Apply one shock to the replicates selected by ``mask``.
+
+    The magnitude (and the persistence of an abandonment) may differ between worlds.
+    """
+    m = pick(event.magnitude, mask)
     a = event.actors
     if event.kind in ("war", "ceasefire"):
         world.war[mask, a[0]] = m if event.kind == "war" else 0.0
@@ -105,7 +113,7 @@ def apply_event(world: World, event: Event, mask: np.ndarray | slice, model: Mod
             world.baseline_ties[mask, treaty, source, target] = m
     elif event.kind == "abandonment":
         patron, client = a
-        _shift_trust(world, mask, client, patron, -m, model.abandonment_persistence)
+        _shift_trust(world, mask, client, patron, -m, pick(model.abandonment_persistence, mask))
     elif event.kind == "trust":
         _shift_trust(world, mask, a[0], a[1], m, 1.0)
         _shift_trust(world, mask, a[1], a[0], m, 1.0)
@@ -113,7 +121,7 @@ def apply_event(world: World, event: Event, mask: np.ndarray | slice, model: Mod
         rows = np.arange(world.replicates)[mask]
         who = list(a) if a else list(range(world.oil.shape[1]))
         index = np.ix_(rows, who)
-        world.oil[index] = np.clip(world.oil[index] * m, 0.0, 1.0)
+        world.oil[index] = np.clip(world.oil[index] * lift(m, 2), 0.0, 1.0)
     elif event.kind == "tie":
         current = world.baseline_ties[mask, event.layer, a[0], a[1]]
         world.baseline_ties[mask, event.layer, a[0], a[1]] = np.clip(current + m, 0.0, 1.0)
@@ -140,9 +148,7 @@ class RandomShocks:
         specs: Sequence[RandomShockConfig],
         states: tuple[str, ...],
         horizon: int,
-        root_seed: int,
-        identity: str,
-        replicates: Sequence[int],
+        streams: Streams,
     ) -> RandomShocks:
         actors = []
         for k, spec in enumerate(specs):
@@ -155,19 +161,20 @@ class RandomShocks:
         return cls(
             specs=tuple(specs),
             actors=tuple(actors),
-            occurrence=draw_per_replicate(
-                root_seed, identity, replicates, "shock_occurrence", shape, "uniform"
-            ),
-            pair=draw_per_replicate(root_seed, identity, replicates, "shock_pair", shape, "uniform"),
+            occurrence=streams.draw("shock_occurrence", shape, "uniform"),
+            pair=streams.draw("shock_pair", shape, "uniform"),
         )
 
-    def apply(self, world: World, step: int, n_states: int, model: ModelParameters) -> None:
-        """Apply the shocks drawn for month ``step`` (0-based) to the replicates they strike."""
+    def apply(self, world: World, step: int, n_states: int, model: ModelParameters) -> set[str]:
+        """Apply the shocks drawn for month ``step`` (0-based) to the replicates they strike;
+        return the kinds that struck somewhere."""
         pairs = [(i, j) for i in range(n_states) for j in range(n_states) if i != j]
+        struck_kinds = set()
         for k, spec in enumerate(self.specs):
             struck = self.occurrence[:, step, k] < spec.rate
             if not struck.any():
                 continue
+            struck_kinds.add(spec.kind)
             if spec.kind == "oil_price" or self.actors[k]:
                 event = Event(step, spec.kind, self.actors[k], spec.magnitude, None, spec.kind)
                 apply_event(world, event, struck, model)
@@ -182,3 +189,4 @@ class RandomShocks:
                         mask,
                         model,
                     )
+        return struck_kinds

@@ -59,6 +59,13 @@ class ShockKind(Kind):
     trust = "trust"
 
 
+class Distribution(Kind):
+    """How an uncertain constant of a parameter ensemble is drawn within its bounds."""
+
+    uniform = "uniform"
+    loguniform = "loguniform"
+
+
 class CrnMode(Kind):
     """Which random streams replicates share: per scenario (common random numbers) or per configuration."""
 
@@ -70,6 +77,7 @@ LEVER_KINDS: tuple[str, ...] = tuple(LeverKind)
 EVENT_KINDS: tuple[str, ...] = tuple(EventKind)
 RANDOM_SHOCK_KINDS: tuple[str, ...] = tuple(ShockKind)
 CRN_MODES: tuple[str, ...] = tuple(CrnMode)
+DISTRIBUTIONS: tuple[str, ...] = tuple(Distribution)
 
 AnyKind = TypeVar("AnyKind", bound=Kind)
 
@@ -219,6 +227,36 @@ class RandomShockConfig:
 
 
 @dataclass
+class UncertainParameterConfig:
+    """One uncertain constant of a parameter ensemble: a dotted path and its distribution."""
+
+    name: str = ""
+    distribution: Distribution = Distribution.uniform
+    low: float | None = None  # default: the low end of the parameter's documented range
+    high: float | None = None  # default: its high end
+
+
+@dataclass
+class UncertaintyConfig:
+    """A parameter ensemble: every world draws its constants (docs/experiments.md, Uncertainty).
+
+    Replicate r takes draw r (``draws: 0``) or draw r mod ``draws``, from the
+    distributions in ``parameters`` or from the rows of ``file`` (CSV or Parquet with a
+    ``draw`` column and one column per dotted path). Draw d's values depend on d and
+    ``seed`` only, so every strategy, chunk and batch sees the same draws.
+    """
+
+    parameters: list[UncertainParameterConfig] = field(default_factory=list)
+    file: str | None = None
+    draws: int = param(0, 0, 10_000_000, "distinct draws (0: one per replicate, or every row of the file)")
+    seed: int = param(0, 0, 2**63 - 1, "seed of the parameter draws (not of the model's streams)")
+
+    @property
+    def active(self) -> bool:
+        return bool(self.parameters) or self.file is not None
+
+
+@dataclass
 class ScenarioConfig:
     """Which world to start from: states, calibration data, scheduled and random shocks."""
 
@@ -249,6 +287,9 @@ class ScenarioConfig:
         },
     )
     crn: CrnMode = CrnMode.scenario
+    # How worlds are made, not what a world is: kept out of the repr, so the identity of a
+    # world's random streams (crn=configuration) is that of its own parameter values.
+    uncertainty: UncertaintyConfig = field(default_factory=UncertaintyConfig, repr=False)
 
 
 @dataclass

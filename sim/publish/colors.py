@@ -7,7 +7,7 @@ colour from one figure to the next. The shipped strategies have fixed colours
 the next free colours of :data:`EXTRA_COLORS` in alphabetical order of their names.
 
 The first seven are the Okabe-Ito palette (Okabe & Ito 2008) without its yellow, which is
-too faint for lines on white; the two that follow are from Paul Tol's "muted" scheme,
+too faint for lines on white; the three that follow are from Paul Tol's "muted" scheme,
 chosen to stay apart from the Okabe-Ito hues. ``status_quo``, the usual reference, is black.
 """
 
@@ -36,11 +36,11 @@ STRATEGY_COLORS: dict[str, str] = {
     "alliance_first": OKABE_ITO["sky"],
     "sequenced": "#882255",  # Tol muted: wine
     "adaptive": "#999933",  # Tol muted: olive
+    "optimised_portfolio": "#332288",  # Tol muted: indigo
 }
 """The shipped strategies' colours."""
 
 EXTRA_COLORS: tuple[str, ...] = (
-    "#332288",  # Tol muted: indigo
     "#44AA99",  # Tol muted: teal
     "#AA4499",  # Tol muted: purple
     "#661100",  # brown

@@ -102,6 +102,14 @@ def format_probability(estimate: float, lower: float, upper: float, *, decimals:
     return format_number(estimate, decimals) + bounds
 
 
+def format_range(lower: float, upper: float, *, digits: int = 3) -> str:
+    """'0.120 to 0.340' with shared decimals; a dash when either end is missing."""
+    if not (_finite(lower) and _finite(upper)):
+        return MISSING
+    places = decimals_for(lower, upper, digits=digits)
+    return f"{format_number(lower, places)} to {format_number(upper, places)}"
+
+
 def format_pvalue(p: float, *, threshold: float = 0.001) -> str:
     """p-value with three decimals, or '< 0.001' (tiny p-values are not more meaningful)."""
     if not _finite(p):
@@ -216,44 +224,46 @@ def ranking_table(
     metric: str = "cohesion",
     reference: str = REFERENCE,
     *,
-    effect: str = "cohens_dz",
     labels: Mapping[str, str] | Callable[[str], str] | None = None,
     digits: int = 3,
     horizon: int | None = None,
 ) -> Table:
     """Strategy ranking (from ``statistics.strategy_ranking``) as a formatted table.
 
-    Columns: [scenario], rank, strategy, mean metric [CI], difference vs the reference
-    [CI], Holm-adjusted Wilcoxon p, effect size (d_z or rank-biserial), P(intact at the
-    horizon) [CI], P(any defection by the horizon) [CI], median months to first
-    defection ("n.r." = survival stayed above 0.5), mean US cost. :func:`ranking_notes`
+    Columns: [scenario], rank, strategy, mean metric [95% Monte Carlo CI], difference vs the
+    reference [CI], the spread of per-point means across the design's parameter draws
+    (5-95%, only when there are several points), P(intact at the horizon) [CI], P(any
+    defection by the horizon) [CI], median months to first defection ("n.r." = survival
+    stayed above 0.5), mean US cost. No p-values or effect sizes: with thousands of
+    simulated worlds any difference is "significant", so they measure the number of runs,
+    not the strength of a wedge (they stay in ranking.parquet). :func:`ranking_notes`
     explains the terms.
     """
     show = _namer(labels)
     multi = "scenario" in ranking.columns and ranking["scenario"].nunique() > 1
-    effect_headers = {"cohens_dz": ("d_z", r"$d_z$"), "rank_biserial": ("r_rb", r"$r_{rb}$")}
+    spread = "spread_lower" in ranking.columns and ranking["spread_lower"].notna().any()
     ref = _label(reference)
+    name = _label(metric).capitalize()
     when = f"at month {horizon}" if horizon is not None else "at the horizon"
     until = f"month {horizon}" if horizon is not None else "the horizon"
     columns = [
         Column("Rank", "Rank"),
         Column("Strategy", "Strategy", "l"),
-        Column(f"{_label(metric).capitalize()} [95% CI]", f"{_label(metric).capitalize()} [95\\% CI]"),
+        Column(f"{name} [95% CI]", f"{name} [95\\% CI]"),
         Column(f"Δ vs {ref} [95% CI]", f"$\\Delta$ vs {ref} [95\\% CI]"),
-        Column("p (Holm)", "$p$ (Holm)"),
-        Column(*effect_headers[effect]),
         Column(f"P(intact {when}) [95% CI]", f"P(intact {when}) [95\\% CI]"),
         Column(f"P(any defection by {until}) [95% CI]", f"P(any defection by {until}) [95\\% CI]"),
         Column("Median months to first defection", "Median months to first defection"),
         Column("US cost (budget units)", "US cost (budget units)"),
     ]
+    if spread:
+        columns.insert(4, Column(f"{name} across draws (5–95%)", f"{name} across draws (5--95\\%)"))
     if multi:
         columns.insert(0, Column("Scenario", "Scenario", "l"))
     rows = []
     for _, r in ranking.iterrows():
         is_ref = r["strategy"] == reference
         pair = (r["mean_diff"], r["diff_lower"], r["diff_upper"])
-        p = r["p_value"] if pd.isna(r["p_holm"]) else r["p_holm"]
         intact = (r.get("p_intact"), r.get("p_intact_lower"), r.get("p_intact_upper"))
         ever = (r.get("p_defected"), r.get("p_defected_lower"), r.get("p_defected_upper"))
         cells = [
@@ -261,13 +271,13 @@ def ranking_table(
             show(r["strategy"]),
             format_interval(r["mean"], r["mean_lower"], r["mean_upper"], digits=digits),
             "ref." if is_ref else format_interval(*pair, digits=digits),
-            MISSING if is_ref else format_pvalue(p),
-            MISSING if is_ref else format_number(r[effect], 2),
             format_probability(*intact),
             format_probability(*ever),
             format_number(r.get("median_time_to_defection"), 1, na=NOT_REACHED),
             format_number(r.get("mean_us_cost"), digits=digits),
         ]
+        if spread:
+            cells.insert(4, format_range(r["spread_lower"], r["spread_upper"], digits=digits))
         if multi:
             cells.insert(0, _label(r["scenario"]))
         rows.append(tuple(cells))
@@ -278,8 +288,10 @@ def ranking_notes(reference: str = REFERENCE) -> tuple[str, ...]:
     """What the ranking table's terms mean, printed under it."""
     return (
         f"Δ: paired difference from {_label(reference)} over the same replicate worlds "
-        "(common random numbers), with a bootstrap interval; p: Wilcoxon signed-rank, "
-        "Holm-adjusted; d_z: mean difference over its standard deviation.",
+        "(common random numbers), with a bootstrap interval. No p-values or effect sizes: "
+        "with thousands of simulated worlds any difference is significant (they stay in "
+        "ranking.parquet). Across draws (when shown): 5th to 95th percentile of the means "
+        "at each of the design's parameter draws.",
         "P(intact): share of worlds in which, at the horizon, every member is aligned and "
         "the bloc's tie graph is connected. P(any defection): share of worlds in which a "
         "member fell below the alignment threshold at any time (one minus the survival "

@@ -46,22 +46,6 @@ TRUST_LINES = (
     ("trust_PRK_RUS", "North Korea's trust in Russia", style.OKABE_ITO["green"]),
 )
 
-ENERGY_LINES = (
-    Line("energy", "RUS", "CHN", "energy RUS→CHN", style.OKABE_ITO["blue"]),
-    Line("energy", "IRN", "CHN", "energy IRN→CHN", style.OKABE_ITO["vermillion"]),
-)
-SECURITY_LINES = (
-    Line("military", "PRK", "RUS", "military PRK→RUS", style.OKABE_ITO["green"]),
-    Line("military", "IRN", "RUS", "military IRN→RUS", style.OKABE_ITO["orange"]),
-    Line("treaty", "RUS", "PRK", "treaty RUS–PRK", style.OKABE_ITO["purple"]),
-    Line("treaty", "CHN", "RUS", "treaty CHN–RUS", style.OKABE_ITO["sky"], "--", observed=False),
-)
-
-TRUST_LINES = (
-    ("trust_IRN_RUS", "Iran's trust in Russia", style.OKABE_ITO["orange"]),
-    ("trust_PRK_RUS", "North Korea's trust in Russia", style.OKABE_ITO["green"]),
-)
-
 
 def event_marks(events: Sequence[tuple[str, str]]) -> list[tuple[pd.Timestamp, list[str]]]:
     """(mid-month date, distinct short labels) of the scheduled (date, label) events, in date order."""

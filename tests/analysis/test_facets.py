@@ -19,7 +19,7 @@ def dataset_with(values: dict[str, list], manifests: int = 2) -> Dataset:
         {"directory": f"job{i}", "config": {"model": {"patron_compensation": v}}}
         for i, v in enumerate((0.5, 4.0))
     ]
-    return Dataset(summary, None, None, configs[:manifests])
+    return Dataset(summary, configs[:manifests])
 
 
 def test_settings_that_follow_the_scenario_are_panels_not_facets():
@@ -43,6 +43,23 @@ def test_a_swept_setting_splits_the_dataset_and_its_manifests():
     assert [len(part.dataset.manifests) for part in parts] == [1, 1]
     assert parts[0].folder == "model.patron_compensation=0.5"
     assert parts[0].describe({SETTING: "patron compensation"}) == "patron compensation = 0.5"
+
+
+def test_a_facet_reads_only_its_own_rows_of_the_time_series(tmp_path):
+    series = pd.DataFrame(
+        {"strategy": ["a", "b"] * 4, "step": [0] * 4 + [1] * 4, SETTING: [0.5, 0.5, 4.0, 4.0] * 2}
+    )
+    series["cohesion"] = range(8)
+    series.to_parquet(tmp_path / "timeseries.parquet")
+    dataset = dataset_with({SETTING: [0.5, 0.5, 4.0, 4.0]})
+    for tables in ({"timeseries": series}, {"timeseries": tmp_path / "timeseries.parquet"}):
+        dataset.tables = tables
+        parts = facets(dataset)
+        low = parts[0].dataset.read("timeseries", columns=["strategy", "cohesion"])
+        assert list(low.columns) == ["strategy", "cohesion"] and low["cohesion"].tolist() == [0, 1, 4, 5]
+        high = parts[1].dataset.read("timeseries", strategy="b")
+        assert high[SETTING].eq(4.0).all() and high["cohesion"].tolist() == [3, 7]
+        assert parts[1].dataset.strategies("timeseries") == ["a", "b"]
 
 
 @pytest.mark.slow

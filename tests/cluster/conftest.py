@@ -34,6 +34,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.marking import mark_folder
+
 HERE = Path(__file__).resolve().parent
 UP_SCRIPT = HERE / "slurm_up.sh"
 DOWN_SCRIPT = HERE / "slurm_down.sh"
@@ -64,13 +66,7 @@ class SlurmCluster:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark every test under this folder ``cluster`` (and give it a default timeout)."""
-    has_timeout = config.pluginmanager.hasplugin("timeout")
-    for item in items:
-        if not item.path.is_relative_to(HERE):
-            continue
-        item.add_marker(pytest.mark.cluster)
-        if has_timeout and item.get_closest_marker("timeout") is None:
-            item.add_marker(pytest.mark.timeout(DEFAULT_TEST_TIMEOUT_S))
+    mark_folder(config, items, HERE, "cluster", DEFAULT_TEST_TIMEOUT_S)
 
 
 def _privilege_prefix() -> list[str] | None:

@@ -28,6 +28,8 @@ from sim.model.parameters import (
     RandomShockConfig,
     RunConfig,
     ScenarioConfig,
+    UncertainParameterConfig,
+    UncertaintyConfig,
     USConfig,
 )
 
@@ -43,6 +45,8 @@ PREFIXES: dict[type, str] = {
     AdaptiveConfig: "strategy.adaptive.",
     RandomShockConfig: "scenario.random_shocks[k].",
     EventConfig: "scenario.events[k].",
+    UncertaintyConfig: "scenario.uncertainty.",
+    UncertainParameterConfig: "scenario.uncertainty.parameters[k].",
     RunConfig: "",
 }
 NUMBER = re.compile(r"[-+−]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")

@@ -25,3 +25,25 @@ def run_entry(
     if check and result.returncode != 0:
         pytest.fail(f"{script} {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     return result
+
+
+def compose(*overrides: str):
+    """The validated Config that ``experiments/run.py <overrides>`` would run, composed in-process.
+
+    Goes through the same steps as the entry point: Hydra composition, then
+    :func:`~sim.experiment.configuration.to_config` with Hydra's group choices and overrides.
+    """
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+    from omegaconf import open_dict
+
+    from sim.experiment.configuration import CONFIG_DIR, register_schemas, to_config
+
+    register_schemas()
+    with initialize_config_dir(str(CONFIG_DIR), version_base="1.3"):
+        cfg = hydra_compose("config", overrides=list(overrides), return_hydra_config=True)
+    choices = dict(cfg.hydra.runtime.choices)
+    task = list(cfg.hydra.overrides.task)
+    with open_dict(cfg):
+        del cfg["hydra"]
+    return to_config(cfg, choices, task)

@@ -65,10 +65,14 @@ def test_tables_follow_the_documented_schemas(run_dir):
 
 def test_manifest_records_provenance(run_dir):
     manifest = json.loads((run_dir / "manifest.json").read_text())
-    for key in ("git", "versions", "seed", "replicates", "config_hash", "started", "finished", "host"):
+    for key in ("code", "data", "identity", "versions", "seed", "replicates", "config_hash", "started"):
         assert key in manifest, key
     assert manifest["seed"] == 11 and manifest["replicates"] == 30
-    assert {"commit", "dirty"} <= set(manifest["git"])
+    assert {"source", "commit", "dirty", "diff_sha256"} <= set(manifest["code"])
+    assert sorted(manifest["data"]) == [
+        f"baseline_2025/{name}" for name in ("states.csv", "ties.csv", "trust.csv")
+    ]
+    assert all(len(checksum) == 64 for checksum in manifest["data"].values())
     assert manifest["versions"]["mesa"].startswith("3.")
 
 
@@ -81,7 +85,7 @@ def test_results_equal_the_model_run_directly(run_dir):
 @pytest.mark.parametrize(
     ("override", "expected"),
     [
-        ("strategy=nope", "Available options in 'strategy'"),
+        ("strategy=nope", "strategy: no option 'nope' (allowed: adaptive, alliance_first"),
         ("replicates=many", "replicates"),
         ("model.not_a_parameter=1", "not_a_parameter"),
         ("replicates=0", "replicates: value 0 is out of range"),
@@ -90,7 +94,7 @@ def test_results_equal_the_model_run_directly(run_dir):
 )
 def test_bad_overrides_fail_fast_naming_the_key(override, expected, tmp_path):
     result = run_entry("run.py", override, f"hydra.run.dir={tmp_path}", check=False, timeout=120)
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert expected in result.stdout + result.stderr
     assert not (tmp_path / "summary.parquet").exists()
 

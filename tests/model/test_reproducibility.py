@@ -8,6 +8,7 @@ import pytest
 
 from sim.common.errors import ConfigError
 from sim.model.bloc_model import BlocModel
+from sim.model.seeding import draw_per_replicate, replicate_generator
 from tests.helpers import run_config, simulate
 
 METRICS_EXCLUDED = ["replicate", "step", "date"]
@@ -84,3 +85,15 @@ def test_an_unknown_crn_mode_is_refused():
     config.scenario.crn = "strategy"
     with pytest.raises(ConfigError, match=r"scenario.crn: unknown mode 'strategy'.*configuration"):
         BlocModel(config)
+
+
+@pytest.mark.parametrize("kind", ["normal", "uniform"])
+def test_vectorised_seeding_gives_numpys_own_streams_number_for_number(kind):
+    """The streams set up for all replicates at once are those of SeedSequence and PCG64."""
+    replicates = [0, 1, 617, 2**32 - 1, 2**32, 2**40 + 3, 2**62]
+    for root in (0, 20250101, 2**63 - 1):
+        drawn = draw_per_replicate(root, "scenario:baseline_2025", replicates, "shock_pair", (6, 3), kind)
+        for row, replicate in enumerate(replicates):
+            own = replicate_generator(root, "scenario:baseline_2025", replicate, "shock_pair")
+            expected = own.standard_normal((6, 3)) if kind == "normal" else own.random((6, 3))
+            np.testing.assert_array_equal(drawn[row], expected)

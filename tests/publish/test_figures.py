@@ -118,12 +118,12 @@ def test_style_is_scoped_and_journal_ready() -> None:
 
 
 def test_a_named_strategy_keeps_its_colour_whatever_else_is_compared() -> None:
-    nine = list(colors.STRATEGY_COLORS)
+    shipped = list(colors.STRATEGY_COLORS)
     three = ["status_quo", "moscow_deal", "pyongyang_deal"]
-    assert style.strategy_colors(nine)["moscow_deal"] == style.strategy_colors(three)["moscow_deal"]
+    assert style.strategy_colors(shipped)["moscow_deal"] == style.strategy_colors(three)["moscow_deal"]
     assert style.strategy_colors(three)["pyongyang_deal"] == colors.OKABE_ITO["blue"]
     assert style.strategy_colors(["status_quo"])["status_quo"] == "#000000"
-    assert len(set(style.strategy_colors(nine).values())) == len(nine)
+    assert len(set(style.strategy_colors(shipped).values())) == len(shipped)
     assert colors.OKABE_ITO["yellow"] not in colors.STRATEGY_COLORS.values()  # too faint on white
 
 

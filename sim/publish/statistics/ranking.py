@@ -31,11 +31,13 @@ def strategy_ranking(
 
     "Best" means the lowest mean ``metric`` (``ascending=True``: lower cohesion = stronger
     wedge effect). Columns: ``*by, rank, strategy, n, mean, mean_lower, mean_upper,
-    p_intact, p_intact_lower, p_intact_upper, p_defected, p_defected_lower,
-    p_defected_upper, median_time_to_defection, mean_us_cost, n_pairs, mean_diff,
-    diff_lower, diff_upper, p_value, p_holm, cohens_dz, rank_biserial``. The reference row
-    has NaN in the paired columns. Optional inputs (``intact``,
-    ``time_to_defection``/``defected``, ``us_cost``) give NaN when absent.
+    spread_lower, spread_upper`` (5th and 95th percentile of the per-design-point means: the
+    spread across parameter uncertainty, NaN without a design), ``p_intact, p_intact_lower,
+    p_intact_upper, p_defected, p_defected_lower, p_defected_upper,
+    median_time_to_defection, mean_us_cost, n_pairs, mean_diff, diff_lower, diff_upper,
+    p_value, p_holm, cohens_dz, rank_biserial``. The reference row has NaN in the paired
+    columns. Optional inputs (``intact``, ``time_to_defection``/``defected``, ``us_cost``)
+    give NaN when absent.
 
     ``p_intact`` is the share of worlds in which the bloc is intact *at the horizon* (every
     member aligned and the tie graph connected); ``p_defected`` the share in which a member
@@ -69,6 +71,7 @@ def strategy_ranking(
         table = table.merge(cost.reset_index(), on=groups, how="left")
     diffs = paired_differences(summary, metric, reference, by=by, design=design, **opts)
     table = table.merge(diffs, on=groups, how="left")
+    table = table.merge(_spread(summary, metric, groups, design), on=groups, how="left")
     columns = [
         *by,
         "rank",
@@ -77,6 +80,8 @@ def strategy_ranking(
         "mean",
         "mean_lower",
         "mean_upper",
+        "spread_lower",
+        "spread_upper",
         "p_intact",
         "p_intact_lower",
         "p_intact_upper",
@@ -100,6 +105,21 @@ def strategy_ranking(
     rank = table.groupby(by, sort=False).cumcount() + 1 if by else pd.RangeIndex(1, len(table) + 1)
     table.insert(len(by), "rank", np.asarray(rank, dtype=int))
     return table
+
+
+def _spread(
+    summary: pd.DataFrame, metric: str, groups: list[str], design: Sequence[str] | None
+) -> pd.DataFrame:
+    """5th and 95th percentile over design points of each point's mean (NaN with one point)."""
+    points = [c for c in (design or ()) if c in summary.columns]
+    if not points:
+        return pd.DataFrame(columns=[*groups, "spread_lower", "spread_upper"])
+    means = summary.groupby([*groups, *points], observed=True)[metric].mean()
+    quantiles = means.groupby(level=list(range(len(groups))), observed=True).quantile([0.05, 0.95])
+    spread = quantiles.unstack().rename(columns={0.05: "spread_lower", 0.95: "spread_upper"}).reset_index()
+    single = means.groupby(level=list(range(len(groups))), observed=True).size().to_numpy() < 2
+    spread.loc[single, ["spread_lower", "spread_upper"]] = np.nan
+    return spread
 
 
 def parameter_response(

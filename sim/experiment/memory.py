@@ -1,0 +1,114 @@
+"""Memory of a job: batches of worlds sized to a budget, an estimate before and the peak after.
+
+A job's worlds (design points x replicates, per strategy) run in batches whose model
+arrays fit ``batch_memory_mb``; the tables of the whole job come on top and grow with its
+worlds. Both are linear in worlds: the log shows the estimate before the job runs and the
+measured peak after it.
+"""
+
+from __future__ import annotations
+
+import math
+import resource
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.common.vocabulary import BLOC_METRICS, LAYERS, STATE_METRICS
+from sim.experiment.configuration import Config
+from sim.model.footprint import world_bytes
+
+MB = 2**20
+# Bytes per cell of a result table in memory (pandas), and per text cell (a date or a
+# name held as a Python string object).
+CELL_BYTES = 8
+TEXT_BYTES = 64
+
+
+def table_bytes(config: Config) -> int:
+    """Bytes the job's tables take per world (summary, and the time series and ties if kept)."""
+    n = len(config.scenario.states)
+    labels = 3 + len(config.design.parameters) + 1 + len(config.scenario.uncertainty.parameters)
+    summary = (labels + len(BLOC_METRICS) + 3 * len(STATE_METRICS) * n + 4) * CELL_BYTES + 2 * TEXT_BYTES
+    total = summary
+    if config.record_timeseries:
+        columns = labels + 2 + len(BLOC_METRICS) + len(STATE_METRICS) * n + n * (n - 1)
+        total += (config.horizon + 1) * (columns * CELL_BYTES + TEXT_BYTES)
+    if config.record_ties:
+        rows = len(LAYERS) * n * (n - 1) * (config.horizon // max(1, config.ties_every) + 2)
+        total += rows * ((labels + 3) * CELL_BYTES + 4 * TEXT_BYTES)
+    return 2 * total  # the job's pieces and their concatenation live side by side
+
+
+@dataclass(frozen=True)
+class MemoryPlan:
+    """How a job's worlds are batched and what memory that should take."""
+
+    worlds: int  # per strategy
+    strategies: int
+    batch_worlds: int
+    model_bytes: int  # one batch
+    tables_bytes: int  # the whole job
+    start_bytes: int  # the process before the job
+
+    @property
+    def batches(self) -> int:
+        return self.strategies * math.ceil(self.worlds / self.batch_worlds)
+
+    @property
+    def estimate_mb(self) -> float:
+        return (self.start_bytes + self.model_bytes + self.tables_bytes) / MB
+
+    def describe(self) -> str:
+        return (
+            f"{self.worlds * self.strategies:,} worlds ({_count(self.strategies, 'strateg', 'y', 'ies')} "
+            f"x {self.worlds:,}) in {_count(self.batches, 'batch', '', 'es')} of at most "
+            f"{self.batch_worlds:,}; estimated peak memory "
+            f"{self.estimate_mb:,.0f} MB ({self.start_bytes / MB:,.0f} before the job, "
+            f"{self.model_bytes / MB:,.0f} per batch, {self.tables_bytes / MB:,.0f} for the tables)"
+        )
+
+    def measured(self) -> str:
+        return f"peak memory {peak_memory_mb():,.0f} MB (estimated {self.estimate_mb:,.0f} MB)"
+
+
+def _count(number: int, stem: str, one: str, many: str) -> str:
+    return f"{number:,} {stem}{one if number == 1 else many}"
+
+
+def plan_memory(config: Config, worlds: int, strategies: int) -> MemoryPlan:
+    """Batches of at most as many worlds as fit ``config.batch_memory_mb``."""
+    per_world = world_bytes(config)
+    batch = max(1, min(worlds, config.batch_memory_mb * MB // per_world))
+    return MemoryPlan(
+        worlds=worlds,
+        strategies=strategies,
+        batch_worlds=batch,
+        model_bytes=batch * per_world,
+        tables_bytes=worlds * strategies * table_bytes(config),
+        start_bytes=int(resident_memory_mb() * MB),
+    )
+
+
+def _status_mb(field: str) -> float | None:
+    status = Path("/proc/self/status")
+    if not status.exists():
+        return None
+    for line in status.read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 2**10
+    return None
+
+
+def resident_memory_mb() -> float:
+    """Resident memory of this process now (Linux), else its peak."""
+    return _status_mb("VmRSS") or peak_memory_mb()
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process: VmHWM on Linux, ru_maxrss elsewhere."""
+    peak = _status_mb("VmHWM")
+    if peak is not None:
+        return peak
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / MB if sys.platform == "darwin" else rss / 2**10
