@@ -126,7 +126,7 @@ def robust_comparison(quantile: float) -> str:
     return (
         "Strategies over the plausible parameter draws, least mean regret at the top: (a) regret "
         "per draw (dots, one per draw; bar, interquartile range; tick, median; open diamond, mean "
-        f"with its 95% bootstrap interval; red mark, the {round(100 * quantile)}th percentile); "
+        f"with its 95% bootstrap interval; cross, the {round(100 * quantile)}th percentile); "
         "(b) share of draws in which the strategy is best and (c) probability of the goal, each "
         "with its 95% bootstrap interval."
     )

@@ -32,6 +32,12 @@ TINY = {
     "sensitivity": ["design.samples=8", "replicates=3", "horizon=12"],
     "screening": ["design.samples=4", "replicates=3", "horizon=12"],
     "hindcast": ["replicates=6"],
+    "robustness": [
+        "design.samples=20",
+        "replicates=6",
+        "experiment.strategies=[status_quo,pyongyang_deal,moscow_deal,adaptive]",
+        "robustness.plausible_level=0.3",
+    ],
 }
 
 

@@ -10,7 +10,7 @@ from sim.analysis.presentation import CAPTION_SUFFIX
 from sim.publish import style
 from tests.publish.legibility import cut_off_labels, drawn_texts, overlapping_labels
 
-pytestmark = pytest.mark.slow  # six small runs and their analyses, about a minute on two cores
+pytestmark = pytest.mark.slow  # seven small runs and their analyses, about a minute on two cores
 
 EXPECTED_KINDS = {
     "compare_strategies": {"final_cohesion", "cohesion_over_time", "survival", "ties_", "network_"},
@@ -19,7 +19,9 @@ EXPECTED_KINDS = {
     "sensitivity": {"sobol_"},
     "screening": {"morris_"},
     "hindcast": {"hindcast"},
+    "robustness": {"robust_comparison", "cost_effect"},
 }
+FULL_WIDTH_ONLY = ("hindcast", "robust_comparison", "discovery_")  # three or five panels side by side
 
 
 def test_every_figure_type_is_drawn_at_both_widths(drawn_figures):
@@ -27,7 +29,7 @@ def test_every_figure_type_is_drawn_at_both_widths(drawn_figures):
         names = [d.name for d in drawn_figures if d.experiment == experiment]
         for kind in kinds:
             assert any(n.startswith(kind) and n.endswith("-wide") for n in names), (experiment, kind)
-            if kind != "hindcast":  # a dated five-panel timeline is drawn at the full width only
+            if not kind.startswith(FULL_WIDTH_ONLY):
                 assert any(n.startswith(kind) and not n.endswith("-wide") for n in names), (experiment, kind)
 
 

@@ -11,7 +11,6 @@ from matplotlib.figure import Figure
 
 from sim.publish import statistics as st
 from sim.publish.style import (
-    OKABE_ITO,
     ONE_COLUMN,
     TWO_COLUMN,
     new_figure,
@@ -48,7 +47,7 @@ def plot_robust_comparison(
         _regret_panel(ax_regret, regrets, order, colors, ranked, quantile)
         ax_regret.set_xlabel(f"regret per draw ({outcome})")
         ax_regret.text(
-            1.0, 1.01, f"◇ mean [95% CI]   | {round(100 * quantile)}th percentile",
+            1.0, 1.01, f"◇ mean [95% CI]   × {round(100 * quantile)}th percentile",
             transform=ax_regret.transAxes, ha="right", va="bottom", fontsize=6,
         )  # fmt: skip
         ax_regret.set_yticks(positions, [strategy_label(s, reference) for s in order])
@@ -86,8 +85,8 @@ def _regret_panel(
     ax.hlines(positions, lows, highs, color="black", lw=0.8)
     ax.scatter(means, positions, marker="D", s=14, color="white", edgecolor="black", lw=0.6, zorder=3)
     ax.scatter(
-        ranked["quantile_regret"], positions, marker="|", s=60, color=OKABE_ITO["vermillion"], zorder=3
-    )
+        ranked["quantile_regret"], positions, marker="x", s=18, color="black", lw=0.8, zorder=3
+    )  # black: a strategy's own colour (vermillion is the Moscow deal's) would hide it
 
 
 def _interval_panel(ax: Axes, ranked: pd.DataFrame, name: str, colors: dict[str, str]) -> None:
@@ -126,5 +125,5 @@ def plot_cost_effect(
                 textcoords="offset points", fontsize=6,
             )  # fmt: skip
         ax.set_xlabel("mean US cost over the horizon (budget units)")
-        ax.set_ylabel(f"mean {outcome} (5–95% over draws)")
+        ax.set_ylabel(f"mean {outcome}\n(5–95% over draws)")
     return fig
