@@ -6,7 +6,8 @@ command therefore lands in the same folder, so an interrupted sweep resumes by r
 again, while a sweep with other settings (another design, other strategies) gets a folder
 of its own instead of mixing its jobs with an earlier sweep's. Overrides that do not change
 what is computed are left out of the name: the chunk range (a design may be run in several
-commands), the launcher and Hydra's own settings.
+commands), the workers and trial count of a portfolio search (which continue one study),
+the launcher and Hydra's own settings.
 
 The name is computed once, by the process that launches the sweep (an OmegaConf resolver
 with a cache, like Hydra's ``${now:...}``), and reaches every job through that cache.
@@ -33,8 +34,19 @@ RESOLVER = "sweep_name"
 DEFAULT_NAME = "default"
 MAX_NAME = 60
 SAFE = re.compile(r"[^A-Za-z0-9._=,+-]")
-# Overrides that do not change the numbers a sweep computes, so they do not name it.
-NEUTRAL = ("design.chunk=", "hydra/", "hydra.", "+hydra", "~hydra", "experiment=")
+# Overrides that do not change the numbers a sweep computes, so they do not name it. The
+# workers of a portfolio search split one study as chunks split a design, and a higher
+# portfolio.trials continues the study in its folder (docs/robustness.md).
+NEUTRAL = (
+    "design.chunk=",
+    "portfolio.worker=",
+    "portfolio.trials=",
+    "hydra/",
+    "hydra.",
+    "+hydra",
+    "~hydra",
+    "experiment=",
+)
 
 
 def sweep_name(overrides: Iterable[str]) -> str:

@@ -21,6 +21,12 @@ def test_a_sweep_is_named_after_the_overrides_that_change_its_results():
     assert sweep_name(["experiment=phase_diagram", "hydra/launcher=joblib"]) == "default"
     chunks = ["design.chunk_size=7", "design.chunk=range(0,7)"]
     assert sweep_name(chunks) == sweep_name(["design.chunk_size=7", "design.chunk=range(7,14)"])
+    search = ["portfolio.trials=200", "portfolio.worker=range(0,2)", "hydra/launcher=joblib"]
+    assert (
+        sweep_name(search)
+        == sweep_name(["portfolio.trials=400", "portfolio.worker=range(0,16)"])
+        == "default"
+    )
     assert sweep_name(["model.patron_compensation=0.5,1.5,4.0"]) == "model.patron_compensation=0.5,1.5,4.0"
     tutorial = [
         "experiment.strategies=[two_clients]",
