@@ -23,7 +23,7 @@ from omegaconf import OmegaConf
 
 ROOT = Path(__file__).resolve().parent.parent
 PAPER = ROOT / "results" / "paper"
-SUFFIXES = (".pdf", ".png", ".md", ".tex")
+SUFFIXES = (".pdf", ".png", ".caption.txt", ".md", ".tex")  # every format present is copied
 
 
 def run_experiment(name: str, overrides: list[str], launcher: str) -> float:
@@ -67,6 +67,7 @@ def write_index(timings: dict[str, float]) -> None:
     known.update({name: round(seconds) for name, seconds in timings.items()})
     record.write_text(json.dumps(known, indent=2) + "\n")
     lines = ["# Paper figures and tables", "", "Rebuilt by `make paper` (configs/paper.yaml).", ""]
+    lines += ["Wall times of the last rebuild; on a shared machine they include waiting for the cores.", ""]
     lines += ["| experiment | wall time (s) |", "|---|---:|"]
     lines += [f"| {name} | {seconds} |" for name, seconds in known.items()]
     lines += [f"| total | {sum(known.values())} |", "", "Files:", ""]

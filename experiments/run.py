@@ -27,10 +27,12 @@ from sim.common.errors import ConfigError
 from sim.experiment.command_line import discard_unused_output, run_entry_point
 from sim.experiment.configuration import Config, register_schemas, to_config
 from sim.experiment.jobs import execute_job
+from sim.experiment.sweep_folders import register_resolvers
 from sim.experiment.workers import exit_with_sweep, mark_sweep_process
 
 log = logging.getLogger("sim")
 register_schemas()
+register_resolvers()
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="config")

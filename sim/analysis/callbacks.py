@@ -16,10 +16,12 @@ class AnalyzeSweep(Callback):
     """Runs :func:`sim.analysis.reports.analyze` on the sweep directory after the last job returns.
 
     A sweep whose jobs cannot be combined (missing or corrupt jobs, mixed versions,
-    replicates counted twice) is reported, not analysed, and the multirun exits with
-    status 2; an analysis that fails otherwise exits with status 1 after its traceback.
-    Hydra turns a callback's exceptions into warnings, so the exit is raised as
-    :class:`SystemExit`, which it lets through. The jobs' results stay as written.
+    replicates counted twice, the jobs of another sweep in its folder) is reported, not
+    analysed, and the multirun exits with status 2; an analysis that fails otherwise exits
+    with status 1 after its traceback. Either way the jobs' results stay as written and
+    figures of an earlier analysis are moved to ``figures.stale/``. Hydra turns a
+    callback's exceptions into warnings, so the exit is raised as :class:`SystemExit`,
+    which it lets through.
     """
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:

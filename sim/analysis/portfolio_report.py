@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
+from sim.analysis.presentation import write_caption
 from sim.common.goals import lower_is_better, parse_goal
 from sim.experiment.configuration import plain, rehydrate
 from sim.experiment.portfolio_space import build_portfolio, from_params, parse_menu
@@ -75,6 +76,7 @@ def portfolio_report(root: Path, out: Path) -> list[Path]:
         ]
     )
     written = _save(plot_pareto(trials, named, objective=objective), out / "pareto_front")
+    written.append(write_caption(out / "pareto_front", _pareto_caption(root, config, trials, objective)))
     best = [t for t in finished if t.number in front]
     written += _front_table(best, out)
     written += _comparison(attrs, compared(best, settings.compare), config, out)
@@ -84,6 +86,19 @@ def portfolio_report(root: Path, out: Path) -> list[Path]:
         atomic_write_bytes(path, OmegaConf.to_yaml(plain(strategy)).encode())
         written.append(path)
     return written
+
+
+def _pareto_caption(root: Path, config, trials: pd.DataFrame, objective: str) -> str:
+    """What the Pareto figure shows and which search made it (the figure alone says neither)."""
+    return (
+        "Every finished trial of the portfolio search (grey dots), the Pareto front of the robust "
+        "outcome against mean US cost (step line and vermillion dots, one per distinct portfolio) "
+        "and the named strategies on the same plausible draws (blue squares, the adaptive strategy "
+        f"filled). Vertical axis: {objective}. {len(trials)} finished trials, "
+        f"{int(trials['front'].sum())} portfolios on the front; horizon {config.horizon} months "
+        f"({config.scenario.start} start), scenario {config.scenario.name}, seed "
+        f"{config.portfolio.seed}. Source: {Path(root).resolve().name} (the Optuna study in it)."
+    )
 
 
 def distinct_front(trials: list) -> set[int]:

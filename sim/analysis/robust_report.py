@@ -9,30 +9,26 @@ their number is written to ``ensemble.json`` and stated in the tables' captions.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
+from sim.analysis import descriptions as say
+from sim.analysis.presentation import Presentation, draw
 from sim.common.goals import Goal, parse_goal
 from sim.experiment.configuration import Config
 from sim.experiment.dataset import Dataset, IncompleteSweepError
 from sim.experiment.storage import atomic_write_bytes, write_json, write_parquet
 from sim.publish import discovery as sd
 from sim.publish import robustness as rb
-from sim.publish import style, tables
+from sim.publish import tables
 from sim.publish.discovery import short
 from sim.publish.figures.discovery import plot_discovery
 from sim.publish.figures.robustness import plot_cost_effect, plot_robust_comparison
 
 log = logging.getLogger("sim")
 EVENT_WORDS = {"intact < 1": "splits the bloc (it is not intact at the horizon)"}
-
-
-def _save(fig, path: Path) -> list[Path]:
-    paths = list(style.save_figure(fig, path))
-    plt.close(fig)
-    return paths
 
 
 def ensemble_parameters(dataset: Dataset, config: Config) -> list[str]:
@@ -70,8 +66,12 @@ def plausible_summary(dataset: Dataset, config: Config) -> tuple[pd.DataFrame, d
     return summary[summary[key].isin(kept)], info
 
 
-def robustness_report(dataset: Dataset, config: Config, out: Path) -> list[Path]:
-    """Robust ranking (table, figures) and scenario discovery of every wedge."""
+def robustness_report(dataset: Dataset, config: Config, out: Path, look: Presentation) -> list[Path]:
+    """Robust ranking (table, figures) and scenario discovery of every wedge.
+
+    The three-panel comparison and the discovery figures need the full text width and are
+    drawn at two columns only (``<name>-wide``); the cost-effect plot at every width.
+    """
     summary, info = plausible_summary(dataset, config)
     robust = config.robustness
     outcome = str(config.experiment.outcome)
@@ -92,24 +92,41 @@ def robustness_report(dataset: Dataset, config: Config, out: Path) -> list[Path]
         f"plausible parameter draws of {info['draws']} x {info['replicates_per_draw']} replicate worlds."
     )
     table = rb.robust_table(ranking, outcome, goal, quantile=robust.regret_quantile)
-    written = list(tables.write_table(table, out / "robust_ranking", caption=caption, label="tab:robust"))
-    regrets = rb.regret_frame(summary, outcome)
-    figure = plot_robust_comparison(
-        ranking,
-        regrets,
-        outcome=rb.outcome_words(outcome),
-        goal=rb.goal_words(goal),
-        reference=config.experiment.reference,
-        quantile=robust.regret_quantile,
+    written = list(
+        tables.write_table(
+            table, out / "robust_ranking", caption=f"{caption} {look.facts}", label="tab:robust"
+        )
     )
-    written += _save(figure, out / "robust_comparison")
-    cost = plot_cost_effect(ranking, outcome=rb.outcome_words(outcome), reference=config.experiment.reference)
-    written += _save(cost, out / "cost_effect")
-    written += discovery_report(summary, config, info, out)
+    regrets = rb.regret_frame(summary, outcome)
+    written += draw(
+        replace(look, widths=("two_column",)),
+        lambda w: plot_robust_comparison(
+            ranking,
+            regrets,
+            outcome=rb.outcome_words(outcome),
+            goal=rb.goal_words(goal),
+            reference=look.reference,
+            quantile=robust.regret_quantile,
+            width=w,
+        ),
+        out / "robust_comparison",
+        say.robust_comparison(robust.regret_quantile),
+    )
+    written += draw(
+        look,
+        lambda w: plot_cost_effect(
+            ranking, outcome=rb.outcome_words(outcome), reference=look.reference, width=w
+        ),
+        out / "cost_effect",
+        say.cost_effect(outcome),
+    )
+    written += discovery_report(summary, config, info, out, look)
     return written
 
 
-def discovery_report(summary: pd.DataFrame, config: Config, info: dict, out: Path) -> list[Path]:
+def discovery_report(
+    summary: pd.DataFrame, config: Config, info: dict, out: Path, look: Presentation
+) -> list[Path]:
     """PRIM, CART and feature scores per wedge; a Markdown page of plain-language findings."""
     robust = config.robustness
     split = parse_goal("robustness.split", robust.split)
@@ -138,10 +155,18 @@ def discovery_report(summary: pd.DataFrame, config: Config, info: dict, out: Pat
         write_parquet(limits, out / f"discovery_{wedge}.parquet")
         write_parquet(result.trajectory.reset_index(names="box"), out / f"peeling_{wedge}.parquet")
         written += list(
-            tables.write_table(_limits_table(limits), out / f"discovery_{wedge}", caption=sentence)
+            tables.write_table(
+                _limits_table(limits), out / f"discovery_{wedge}", caption=f"{sentence} {look.facts}"
+            )
         )
-        fig = plot_discovery(result.trajectory, result.chosen, result.limits, scores, title=_title(wedge))
-        written += _save(fig, out / f"discovery_{wedge}")
+        written += draw(
+            replace(look, widths=("two_column",)),
+            lambda w, r=result, s=scores, v=wedge: plot_discovery(
+                r.trajectory, r.chosen, r.limits, s, title=_title(v), width=w
+            ),
+            out / f"discovery_{wedge}",
+            say.discovery(wedge, sentence),
+        )
     frame = pd.DataFrame(findings)
     write_parquet(frame, out / "discovery_summary.parquet")
     written.append(_write_findings(frame, split, robust.case_lift, reference, info, out / "discovery.md"))

@@ -59,6 +59,20 @@ class Analysis(Kind):
     forecast = "forecast"
 
 
+class Band(Kind):
+    """What the shading around a mean line shows."""
+
+    ci = "ci"  # interval of the mean
+    percentile = "percentile"  # central range of individual worlds
+
+
+class Width(Kind):
+    """A journal figure width: one column (3.5 in) or the full text width (7.2 in)."""
+
+    one_column = "one_column"
+    two_column = "two_column"
+
+
 COMPARING_ANALYSES = (
     Analysis.single,
     Analysis.compare_strategies,
@@ -106,6 +120,8 @@ class ExperimentConfig:
     reference: str = "status_quo"
     outcome: Outcome = PRIMARY_OUTCOME
     figures: bool = True
+    band: Band = Band.ci  # shading of lines over time: interval of the mean or spread of worlds
+    widths: list[Width] = field(default_factory=lambda: [Width.one_column, Width.two_column])
 
 
 @dataclass

@@ -37,6 +37,7 @@ from sim.experiment.storage import (
     remove_temporaries,
     write_parquet,
 )
+from sim.experiment.sweep_folders import mixed_sweep_problems
 
 log = logging.getLogger("sim")
 COMBINED = "combined"
@@ -75,6 +76,7 @@ class Dataset:
     summary: pd.DataFrame
     manifests: list[dict[str, Any]]
     tables: dict[str, pd.DataFrame | Path] = field(default_factory=dict)
+    where: dict[str, Any] = field(default_factory=dict)  # swept settings this part was run with
 
     def read(
         self, name: str, columns: list[str] | None = None, strategy: str | None = None
@@ -83,13 +85,23 @@ class Dataset:
         source = self.tables.get(name)
         if source is None:
             return None
+        wanted = None if columns is None else [*columns, *(key for key in self.where if key not in columns)]
         if isinstance(source, Path):
             names = pq.read_schema(source).names
-            chosen = None if columns is None else [c for c in columns if c in names]
-            where = None if strategy is None else [("strategy", "==", strategy)]
-            return pq.read_table(source, columns=chosen, filters=where).to_pandas()
-        frame = source if strategy is None else source[source["strategy"] == strategy]
+            chosen = None if wanted is None else [c for c in wanted if c in names]
+            filters = None if strategy is None else [("strategy", "==", strategy)]
+            frame = pq.read_table(source, columns=chosen, filters=filters).to_pandas()
+        else:
+            frame = source if strategy is None else source[source["strategy"] == strategy]
+            frame = frame if wanted is None else frame[[c for c in wanted if c in frame.columns]]
+        frame = matching(frame, self.where)
         return frame if columns is None else frame[[c for c in columns if c in frame.columns]]
+
+    def subset(self, settings: dict[str, Any], manifests: list[dict[str, Any]]) -> Dataset:
+        """The part run with ``settings`` (swept values) by the jobs of ``manifests``; its
+        time series and ties are still read on demand."""
+        where = {**self.where, **settings}
+        return Dataset(matching(self.summary, settings), manifests, dict(self.tables), where)
 
     @property
     def timeseries(self) -> pd.DataFrame | None:
@@ -136,6 +148,16 @@ class Dataset:
         return [key for key in _varying_settings(self.manifests) if key in self.summary.columns]
 
 
+def matching(frame: pd.DataFrame, settings: dict[str, Any]) -> pd.DataFrame:
+    """Rows of ``frame`` run with ``settings``, compared as text (0.5 in a float column is '0.5')."""
+    if not settings:
+        return frame
+    mask = pd.Series(True, index=frame.index)
+    for key, value in settings.items():
+        mask &= frame[key].astype(str) == str(value)
+    return frame[mask].reset_index(drop=True)
+
+
 def job_directories(root: Path) -> list[Path]:
     """Folders under ``root`` that hold a job (a manifest or a run table), outside combined/ and figures/."""
     markers = [MANIFEST, *(f"{name}.parquet" for name in RUN_TABLES)]
@@ -168,7 +190,7 @@ def check_jobs(root: Path, allow_mixed_versions: bool = False) -> list[dict[str,
             problems.append(f"{directory / MANIFEST}: lacks {lacking or 'the summary table'}")
             continue
         manifests.append({**manifest, "directory": str(directory)})
-    problems += chunk_problems(manifests)
+    problems += mixed_sweep_problems(manifests) or chunk_problems(manifests)
     mixed = version_problems(manifests)
     if mixed and allow_mixed_versions:
         for line in mixed:
@@ -193,6 +215,9 @@ def gather(
 
     The summaries are checked and stacked in memory; the time series and ties are
     streamed job by job into ``combined/`` (or stacked in memory when ``write`` is False).
+    A single run (its one job's tables in ``root`` itself) is not copied: its own tables
+    are the dataset, and a second identical copy would only raise the question which one
+    is canonical.
     """
     root = Path(root)
     manifests = check_jobs(root, allow_mixed_versions)
@@ -204,6 +229,8 @@ def gather(
     _check_rows(manifests, summaries, list(varying))
     summary = pd.concat(summaries, ignore_index=True)
     dataset = Dataset(summary, manifests)
+    single_run = len(manifests) == 1 and Path(manifests[0]["directory"]) == root
+    write = write and not single_run
     if write:
         remove_temporaries(root / COMBINED)
         write_parquet(summary, root / COMBINED / "summary.parquet")
@@ -211,7 +238,9 @@ def gather(
         jobs = [manifest for manifest in manifests if f"{name}.parquet" in manifest["files"]]
         if not jobs:
             continue
-        if write:
+        if single_run:
+            dataset.tables[name] = root / f"{name}.parquet"
+        elif write:
             dataset.tables[name] = _stream(jobs, name, varying, root / COMBINED / f"{name}.parquet")
         else:
             dataset.tables[name] = pd.concat([_read(job, name, varying) for job in jobs], ignore_index=True)

@@ -1,47 +1,50 @@
-"""The project's figure style: sizes, colours, strategy order, panels, and atomic output.
+"""The project's figure style: sizes, colours, strategy order, keys, and atomic output.
 
 Figures are built on ``matplotlib.figure.Figure`` directly (no pyplot state, safe under
-any backend, nothing to close) inside the project style, sized for one- or two-column
-journals. ``save_figure`` writes PDF and PNG atomically so a crashed rebuild never leaves
-a half-written figure in a paper folder.
+any backend, nothing to close) inside the project style, sized for one-column (3.5 in) or
+two-column (7.2 in) journals: the saved file has exactly that width (constrained layout,
+no tight bounding box that would grow it). Every strategy keeps its colour in every figure
+(:mod:`sim.publish.colors`). ``save_figure`` writes PDF and PNG atomically so a crashed
+rebuild never leaves a half-written figure in a paper folder.
+
+In a notebook, ``use_paper_style()`` makes the style the default in one line.
 """
 
 from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
 import matplotlib.style
+import matplotlib.ticker as mticker
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from sim.experiment.storage import atomic_write_bytes
 from sim.publish import statistics as st
+from sim.publish.colors import OKABE_ITO, strategy_colors  # noqa: F401 (part of the style)
 
 STYLE_PATH = Path(__file__).with_name("style") / "paper.mplstyle"
 ONE_COLUMN = 3.5  # inches: single-column width of most journals
 TWO_COLUMN = 7.2  # inches: full text width
+WIDTHS = {"one_column": ONE_COLUMN, "two_column": TWO_COLUMN}
+"""Figure widths by name, as ``experiment.widths`` selects them."""
+WIDTH_SUFFIX = {"one_column": "", "two_column": "-wide"}
+"""File name suffix of each width: ``survival.pdf`` (one column), ``survival-wide.pdf`` (two)."""
 GOLDEN = 0.618
 DPI = 300
-OKABE_ITO = {
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "green": "#009E73",
-    "purple": "#CC79A7",
-    "orange": "#E69F00",
-    "sky": "#56B4E9",
-    "yellow": "#F0E442",
-    "black": "#000000",
-}
-_REFERENCE_COLOR = OKABE_ITO["black"]
-_STRATEGY_PALETTE = [c for k, c in OKABE_ITO.items() if k not in {"black"}] + ["#999999"]
 SEQUENTIAL_CMAP = "cividis"  # perceptually uniform and colour-vision-deficiency safe
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
+NARROW = 5.0  # inches: figures up to this width put their keys under the panels
 
 
 @contextmanager
@@ -98,22 +101,20 @@ def pretty(name: object) -> str:
     return str(name).replace("_", " ")
 
 
+def label_of(name: str, labels: Mapping[str, str] | None) -> str:
+    """The reader label of a parameter or column: from ``labels`` when given, else its words."""
+    return (labels or {}).get(name, pretty(name))
+
+
 def strategy_order(strategies: Iterable[str], reference: str = st.REFERENCE) -> list[str]:
-    """Reference first, then alphabetical: the same order in every figure and table."""
+    """Reference first, then alphabetical: the order in which lines are drawn and tables read."""
     names = sorted(set(strategies))
     return ([reference] if reference in names else []) + [s for s in names if s != reference]
 
 
-def strategy_colors(strategies: Iterable[str], reference: str = st.REFERENCE) -> dict[str, str]:
-    """Fixed colour per strategy: black for the reference, Okabe-Ito for the rest.
-
-    Colours depend only on the set of strategy names, so all figures of one sweep agree.
-    """
-    order = [s for s in strategy_order(strategies, reference) if s != reference]
-    colors = {s: _STRATEGY_PALETTE[i % len(_STRATEGY_PALETTE)] for i, s in enumerate(order)}
-    if reference in set(strategies):
-        colors[reference] = _REFERENCE_COLOR
-    return colors
+def strategy_label(name: str, reference: str | None = None) -> str:
+    """``status quo (ref.)`` for the reference, the name in words for the others."""
+    return f"{pretty(name)} (ref.)" if name == reference else pretty(name)
 
 
 def scenario_panels(frame: pd.DataFrame, scenario: str | None) -> list[tuple[str | None, pd.DataFrame]]:
@@ -160,6 +161,13 @@ def date_axis(ax: Axes) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
+def few_ticks(ax: Axes, axis: str = "x", n: int = 5) -> None:
+    """At most ``n`` ticks with short labels (``0.25``, not ``0.2500``), so they never touch."""
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(mticker.MaxNLocator(nbins=n, steps=[1, 2, 2.5, 5, 10]))
+    target.set_major_formatter(mticker.FormatStrFormatter("%g"))
+
+
 def draw_strategy_lines(
     ax: Axes,
     frame: pd.DataFrame,
@@ -172,27 +180,91 @@ def draw_strategy_lines(
     upper: str = "upper",
     steps: bool = False,
     label: bool = True,
+    markers: bool = False,
+    notes: Mapping[str, str] | None = None,
     **line_style: object,
 ) -> None:
     """One line and its uncertainty band per strategy, in the shared strategy order and colours.
 
     ``steps=True`` draws step functions (survival curves); dates in ``x`` are drawn on a
-    real date axis by the caller.
+    real date axis by the caller. The reference is drawn first, underneath, dashed, so a
+    strategy that matches it stays visible on top of it; ``markers=True`` gives every
+    strategy its own marker, which shows where lines coincide. ``notes`` are appended to
+    a strategy's key entry (a footnote mark, say).
     """
-    for strategy in strategy_order(frame["strategy"], reference):
+    for index, strategy in enumerate(strategy_order(frame["strategy"], reference)):
         line = frame[frame["strategy"] == strategy]
         xs = as_dates(line[x]) if x == "date" else line[x]
         color = colors[strategy]
-        name = pretty(strategy) if label else None
+        own = dict(line_style)
+        if markers:
+            own.setdefault("marker", MARKERS[index % len(MARKERS)])
+        if strategy == reference:
+            own.setdefault("ls", (0, (4, 2)))
+        name = strategy_label(strategy, reference) if label else None
+        if name and notes and strategy in notes:
+            name = f"{name}{notes[strategy]}"
         if steps:
-            ax.step(xs, line[mean], where="post", color=color, label=name, **line_style)
+            ax.step(xs, line[mean], where="post", color=color, label=name, **own)
             ax.fill_between(xs, line[lower], line[upper], step="post", color=color, alpha=0.18, lw=0)
         else:
-            ax.plot(xs, line[mean], color=color, label=name, **line_style)
+            ax.plot(xs, line[mean], color=color, label=name, **own)
             ax.fill_between(xs, line[lower], line[upper], color=color, alpha=0.2, lw=0)
 
 
-def legend_below(fig: Figure, ax: Axes) -> None:
-    """The strategies' legend under the panels, in the order they were drawn."""
+def band_key(text: str) -> Patch:
+    """A key entry for the shaded bands (what the shading is)."""
+    return Patch(facecolor="#777777", alpha=0.3, lw=0, label=text)
+
+
+def _end_value(handle: object) -> float:
+    """Last finite y value of a drawn line (for ordering the key like the lines)."""
+    if not isinstance(handle, Line2D):
+        return float("-inf")
+    values = pd.to_numeric(pd.Series(handle.get_ydata()), errors="coerce").dropna()
+    return float(values.iloc[-1]) if len(values) else float("-inf")
+
+
+def legend_in_line_order(
+    fig: Figure, ax: Axes, *, extra: Sequence[Artist] = (), title: str | None = None
+) -> None:
+    """The strategies' key in the order the lines end (highest first), so that it reads
+    like the figure; ``extra`` entries (the band, a contour) follow.
+
+    Two-column figures put it right of the panels in one column; one-column figures under
+    them in two columns, filled top to bottom, left column first.
+    """
     handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(3, len(labels)))
+    order = sorted(range(len(handles)), key=lambda i: -_end_value(handles[i]))
+    entries = [handles[i] for i in order] + list(extra)
+    names = [labels[i] for i in order] + [str(e.get_label()) for e in extra]
+    if fig.get_figwidth() > NARROW:
+        fig.legend(entries, names, loc="outside right upper", ncols=1, title=title)
+    else:
+        ncols = 1 if len(entries) <= 3 else 2
+        fig.legend(entries, names, loc="outside lower center", ncols=ncols, title=title, fontsize=7)
+
+
+def at_horizon(horizon: int | None) -> str:
+    """``at month 48`` when the horizon is known, else ``at the horizon``."""
+    return f"at month {horizon}" if horizon is not None else "at the horizon"
+
+
+def key_height(entries: int, width: float) -> float:
+    """Extra figure height (inches) a key of ``entries`` lines under the panels needs."""
+    if width > NARROW:
+        return 0.0
+    rows = entries if entries <= 3 else -(-entries // 2)
+    return 0.15 + 0.15 * rows
+
+
+def two_lines(text: str) -> str:
+    """A tick label whose unit goes on a second line: ``deal value\n(utility)``."""
+    return text.replace(" (", "\n(", 1)
+
+
+def axis_label(text: str, width: float, chars_per_inch: float = 13.0) -> str:
+    """An axis label that fits ``width`` inches: the unit in parentheses moves to a second line."""
+    if len(text) <= width * chars_per_inch or " (" not in text:
+        return text
+    return text.replace(" (", "\n(", 1)

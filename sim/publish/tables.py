@@ -147,11 +147,16 @@ _TEX_SPECIAL = {
 }
 
 
+GREEK = {"Δ": r"\Delta", "μ": r"\mu", "σ": r"\sigma", "×": r"\times", "→": r"\to"}
+
+
 def latex_cell(text: str) -> str:
     """Escape LaTeX specials, then typeset minus signs, '<', dashes and infinity properly."""
-    out = "".join(_TEX_SPECIAL.get(ch, ch) for ch in text)
+    out = "".join(_TEX_SPECIAL.get(ch, ch) for ch in text.replace("−", "-"))
     out = re.sub(r"(?<![\w.])-(?=[\d∞])", "$-$", out)
     out = out.replace("<", "$<$").replace("∞", r"$\infty$").replace(MISSING, "--")
+    for letter, command in GREEK.items():
+        out = out.replace(letter, f"${command}$")
     return out
 
 
@@ -180,12 +185,20 @@ def write_table(
     *,
     caption: str | None = None,
     label: str | None = None,
+    notes: Sequence[str] = (),
 ) -> tuple[Path, Path]:
-    """Write ``<path>.md`` and ``<path>.tex`` atomically; return both paths."""
+    """Write ``<path>.md`` and ``<path>.tex`` atomically; return both paths.
+
+    The caption and the ``notes`` (what the columns' terms mean) follow the Markdown table
+    as paragraphs and form the LaTeX caption (escaped).
+    """
     base = Path(path_without_suffix)
     md, tex = base.with_name(f"{base.name}.md"), base.with_name(f"{base.name}.tex")
-    atomic_write_bytes(md, to_markdown(table).encode("utf-8"))
-    atomic_write_bytes(tex, to_latex(table, caption=caption, label=label).encode("utf-8"))
+    text = " ".join([*([caption] if caption else []), *notes])
+    markdown = to_markdown(table) + (f"\n{text}\n" if text else "")
+    atomic_write_bytes(md, markdown.encode("utf-8"))
+    latex_caption = latex_cell(text) if text else None
+    atomic_write_bytes(tex, to_latex(table, caption=latex_caption, label=label).encode("utf-8"))
     return md, tex
 
 
@@ -213,30 +226,36 @@ def ranking_table(
     *,
     labels: Mapping[str, str] | Callable[[str], str] | None = None,
     digits: int = 3,
+    horizon: int | None = None,
 ) -> Table:
     """Strategy ranking (from ``statistics.strategy_ranking``) as a formatted table.
 
     Columns: [scenario], rank, strategy, mean metric [95% Monte Carlo CI], difference vs the
     reference [CI], the spread of per-point means across the design's parameter draws
-    (5-95%, only when there are several points), P(intact) [CI], median months to first
-    defection ("n.r." = survival stayed above 0.5), mean US cost and the difference vs the
-    reference per unit of US cost. No p-values or effect
-    sizes: with thousands of simulated worlds any difference is "significant", so they
-    measure the number of runs, not the strength of a wedge (they stay in ranking.parquet).
+    (5-95%, only when there are several points), P(intact at the horizon) [CI], P(any
+    defection by the horizon) [CI], median months to first defection ("n.r." = survival
+    stayed above 0.5), mean US cost and the difference vs the reference per unit of US
+    cost. No p-values or effect sizes: with thousands of
+    simulated worlds any difference is "significant", so they measure the number of runs,
+    not the strength of a wedge (they stay in ranking.parquet). :func:`ranking_notes`
+    explains the terms.
     """
     show = _namer(labels)
     multi = "scenario" in ranking.columns and ranking["scenario"].nunique() > 1
     spread = "spread_lower" in ranking.columns and ranking["spread_lower"].notna().any()
     ref = _label(reference)
     name = _label(metric).capitalize()
+    when = f"at month {horizon}" if horizon is not None else "at the horizon"
+    until = f"month {horizon}" if horizon is not None else "the horizon"
     columns = [
         Column("Rank", "Rank"),
         Column("Strategy", "Strategy", "l"),
         Column(f"{name} [95% CI]", f"{name} [95\\% CI]"),
         Column(f"Δ vs {ref} [95% CI]", f"$\\Delta$ vs {ref} [95\\% CI]"),
-        Column("P(intact) [95% CI]", "P(intact) [95\\% CI]"),
-        Column("Median months to defection", "Median months to defection"),
-        Column("US cost", "US cost"),
+        Column(f"P(intact {when}) [95% CI]", f"P(intact {when}) [95\\% CI]"),
+        Column(f"P(any defection by {until}) [95% CI]", f"P(any defection by {until}) [95\\% CI]"),
+        Column("Median months to first defection", "Median months to first defection"),
+        Column("US cost (budget units)", "US cost (budget units)"),
         Column("Δ per unit of US cost", "$\\Delta$ per unit of US cost"),
     ]
     if spread:
@@ -248,12 +267,14 @@ def ranking_table(
         is_ref = r["strategy"] == reference
         pair = (r["mean_diff"], r["diff_lower"], r["diff_upper"])
         intact = (r.get("p_intact"), r.get("p_intact_lower"), r.get("p_intact_upper"))
+        ever = (r.get("p_defected"), r.get("p_defected_lower"), r.get("p_defected_upper"))
         cells = [
             str(int(r["rank"])),
             show(r["strategy"]),
             format_interval(r["mean"], r["mean_lower"], r["mean_upper"], digits=digits),
             "ref." if is_ref else format_interval(*pair, digits=digits),
             format_probability(*intact),
+            format_probability(*ever),
             format_number(r.get("median_time_to_defection"), 1, na=NOT_REACHED),
             format_number(r.get("mean_us_cost"), digits=digits),
             MISSING if is_ref else format_number(r.get("effect_per_cost"), digits=digits),
@@ -266,11 +287,37 @@ def ranking_table(
     return Table(tuple(columns), tuple(rows))
 
 
-def sensitivity_table(indices: pd.DataFrame, *, digits: int = 3) -> Table:
+def ranking_notes(reference: str = REFERENCE) -> tuple[str, ...]:
+    """What the ranking table's terms mean, printed under it."""
+    return (
+        f"Δ: paired difference from {_label(reference)} over the same replicate worlds "
+        "(common random numbers), with a bootstrap interval. No p-values or effect sizes: "
+        "with thousands of simulated worlds any difference is significant (they stay in "
+        "ranking.parquet). Across draws (when shown): 5th to 95th percentile of the means "
+        "at each of the design's parameter draws.",
+        "P(intact): share of worlds in which, at the horizon, every member is aligned and "
+        "the bloc's tie graph is connected. P(any defection): share of worlds in which a "
+        "member fell below the alignment threshold at any time (one minus the survival "
+        "curve at the horizon); a member can defect and return, so the two need not add up "
+        "to one.",
+        "Median months to first defection: where the Kaplan-Meier survival curve falls to "
+        "one half; n.r. (not reached): it stays above one half to the horizon.",
+        "US cost: budget units spent over the run, the sum of each month's lever costs "
+        "times their intensities (the default budget is 1 unit a month).",
+    )
+
+
+def sensitivity_table(
+    indices: pd.DataFrame, *, digits: int = 3, labels: Mapping[str, str] | None = None
+) -> Table:
     """Sobol (S1, ST) or Morris (mu*, sigma) indices, most influential parameter first.
 
-    Intervals are estimate +/- SALib's half-width ``*_conf``.
+    Intervals are estimate +/- SALib's half-width ``*_conf``. Parameters read as their
+    ``labels`` (config path -> label), with the configuration key beside them.
     """
+    show = _namer(labels)
+    name = Column("Parameter", "Parameter", "l")
+    key = Column("Configuration key", "Configuration key", "l")
 
     def interval(row: pd.Series, key: str) -> str:
         est, half = row[key], row[f"{key}_conf"]
@@ -279,20 +326,25 @@ def sensitivity_table(indices: pd.DataFrame, *, digits: int = 3) -> Table:
     if {"S1", "ST"} <= set(indices.columns):
         data = indices.sort_values("ST", ascending=False)
         columns = (
-            Column("Parameter", "Parameter", "l"),
+            name,
+            key,
             Column("S1 [95% CI]", r"$S_1$ [95\% CI]"),
             Column("ST [95% CI]", r"$S_T$ [95\% CI]"),
         )
-        rows = [(str(r["parameter"]), interval(r, "S1"), interval(r, "ST")) for _, r in data.iterrows()]
+        rows = [
+            (show(r["parameter"]), str(r["parameter"]), interval(r, "S1"), interval(r, "ST"))
+            for _, r in data.iterrows()
+        ]
     elif {"mu_star", "sigma"} <= set(indices.columns):
         data = indices.sort_values("mu_star", ascending=False)
-        columns = (
-            Column("Parameter", "Parameter", "l"),
-            Column("μ* [95% CI]", r"$\mu^*$ [95\% CI]"),
-            Column("σ", r"$\sigma$"),
-        )
+        columns = (name, key, Column("μ* [95% CI]", r"$\mu^*$ [95\% CI]"), Column("σ", r"$\sigma$"))
         rows = [
-            (str(r["parameter"]), interval(r, "mu_star"), format_number(r["sigma"], digits=digits))
+            (
+                show(r["parameter"]),
+                str(r["parameter"]),
+                interval(r, "mu_star"),
+                format_number(r["sigma"], digits=digits),
+            )
             for _, r in data.iterrows()
         ]
     else:

@@ -34,10 +34,16 @@ from sim.validation.figure import hindcast_figure
 def hindcast_report(dataset: Dataset, out: Path, events: Sequence[tuple[str, str]] = ()) -> list[Path]:
     """Write the hindcast figure and the modelled-versus-observed table; return their paths."""
     out = Path(out)
-    checks = validation_checks(dataset)
     written = list(style.save_figure(hindcast_figure(dataset, events), out / "hindcast"))
+    return written + hindcast_tables(dataset, out)
+
+
+def hindcast_tables(dataset: Dataset, out: Path) -> list[Path]:
+    """The modelled-versus-observed table (Markdown, LaTeX, Parquet); return the text files."""
+    out = Path(out)
+    checks = validation_checks(dataset)
     write_parquet(checks_frame(checks), out / "hindcast_validation.parquet")
-    written += list(
+    return list(
         tables.write_table(
             validation_table(checks),
             out / "hindcast_validation",
@@ -46,4 +52,3 @@ def hindcast_report(dataset: Dataset, out: Path, events: Sequence[tuple[str, str
             label="tab:hindcast",
         )
     )
-    return written

@@ -35,7 +35,7 @@ def test_robustness_experiment_writes_ranking_and_discovery(tmp_path: Path) -> N
     assert sorted(ranking["strategy"]) == ["adaptive", "moscow_deal", "pyongyang_deal", "status_quo"]
     assert (ranking["draws"] == ensemble["plausible_draws"]).all()
     assert ranking["share_best"].sum() == pytest.approx(1.0)
-    for name in ("robust_ranking.md", "robust_ranking.tex", "robust_comparison.pdf", "cost_effect.png"):
+    for name in ("robust_ranking.md", "robust_ranking.tex", "robust_comparison-wide.pdf", "cost_effect.png"):
         assert (figures / name).is_file(), name
     text = (figures / "discovery.md").read_text()
     for wedge in ("Pyongyang deal", "Moscow deal", "adaptive US strategy"):

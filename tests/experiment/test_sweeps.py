@@ -28,7 +28,7 @@ def combined(sweep: Path) -> pd.DataFrame:
 
 @pytest.mark.slow
 def test_joblib_sweep_equals_each_configuration_run_alone(tmp_path):
-    run_entry(
+    result = run_entry(
         "run.py",
         "-m",
         "hydra/launcher=joblib",
@@ -37,9 +37,10 @@ def test_joblib_sweep_equals_each_configuration_run_alone(tmp_path):
         *SMALL,
         f"hydra.sweep.dir={tmp_path}",
     )
+    assert "automatic_schema_matching" not in result.stdout + result.stderr
     summary = combined(tmp_path)
     assert len(summary) == 2 * 2 * 20
-    assert (tmp_path / "figures" / "aligned_over_time.pdf").is_file()
+    assert (tmp_path / "figures" / "model.deal_value=0.5" / "aligned_over_time.pdf").is_file()
     for (strategy, deal_value), part in summary.groupby(["strategy", "model.deal_value"]):
         alone = pd.DataFrame(
             simulate(strategy, replicates=20, horizon=12, deal_value=deal_value).recorder.summary()
@@ -145,7 +146,10 @@ def test_a_corrupt_table_is_reported_and_nothing_is_overwritten(tmp_path):
     result = run_entry("analyze.py", str(tmp_path), check=False)
     assert result.returncode == 2
     assert str(victim) in result.stderr and "do not match the manifest" in result.stderr
-    assert file_digests(tmp_path) == untouched
+    after = file_digests(tmp_path)
+    moved = {name.replace("figures/", "figures.stale/", 1): d for name, d in untouched.items()}
+    assert after == moved  # results untouched; the old figures kept, marked stale
+    assert (tmp_path / "figures.stale" / "STALE.txt").is_file() and not (tmp_path / "figures").exists()
 
 
 @pytest.mark.slow

@@ -12,7 +12,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from sim.experiment import sensitivity_design as design
-from sim.publish import figures, style
+from sim.publish import colors, figures, style
 from sim.publish import sensitivity as se
 
 SOBOL = pd.DataFrame(
@@ -93,12 +93,12 @@ def test_save_figure_keeps_dotted_names_and_is_reproducible(tmp_path: Path) -> N
     assert first[0].read_bytes() == data  # no timestamp in the PDF
 
 
-def test_png_resolution_is_300_dpi(tmp_path: Path) -> None:
-    fig = figures.plot_morris(MORRIS)
-    _, png = style.save_figure(fig, tmp_path / "morris")
+@pytest.mark.parametrize("width", [style.ONE_COLUMN, style.TWO_COLUMN])
+def test_saved_png_is_exactly_the_column_width_at_300_dpi(tmp_path: Path, width: float, timeseries) -> None:
+    fig = figures.plot_cohesion_over_time(timeseries, width=width)  # its key lies outside the axes
+    _, png = style.save_figure(fig, tmp_path / "over_time")
     image = mpl.image.imread(png)
-    width_in = fig.get_size_inches()[0]
-    assert image.shape[1] == pytest.approx(width_in * 300, rel=0.15)  # bbox tight trims a bit
+    assert image.shape[1] == round(width * 300)
 
 
 def test_style_is_scoped_and_journal_ready() -> None:
@@ -117,11 +117,28 @@ def test_style_is_scoped_and_journal_ready() -> None:
     assert fig.get_size_inches()[0] == pytest.approx(style.ONE_COLUMN)
 
 
-def test_strategy_colours_are_stable_and_reference_is_black() -> None:
-    colors = style.strategy_colors(["b_deal", "status_quo", "a_deal"])
-    assert colors["status_quo"] == "#000000"
-    assert colors == style.strategy_colors(["a_deal", "b_deal", "status_quo", "a_deal"])
+def test_a_named_strategy_keeps_its_colour_whatever_else_is_compared() -> None:
+    shipped = list(colors.STRATEGY_COLORS)
+    three = ["status_quo", "moscow_deal", "pyongyang_deal"]
+    assert style.strategy_colors(shipped)["moscow_deal"] == style.strategy_colors(three)["moscow_deal"]
+    assert style.strategy_colors(three)["pyongyang_deal"] == colors.OKABE_ITO["blue"]
+    assert style.strategy_colors(["status_quo"])["status_quo"] == "#000000"
+    assert len(set(style.strategy_colors(shipped).values())) == len(shipped)
+    assert colors.OKABE_ITO["yellow"] not in colors.STRATEGY_COLORS.values()  # too faint on white
+
+
+def test_strategies_of_ones_own_take_the_next_free_colours() -> None:
+    mine = style.strategy_colors(["two_clients", "status_quo", "a_plan", *colors.STRATEGY_COLORS])
+    assert mine["a_plan"] == colors.EXTRA_COLORS[0] and mine["two_clients"] == colors.EXTRA_COLORS[1]
+    assert not {mine["a_plan"], mine["two_clients"]} & set(colors.STRATEGY_COLORS.values())
     assert style.strategy_order(["b", "status_quo", "a"]) == ["status_quo", "a", "b"]
+
+
+def test_drawn_lines_carry_their_strategy_colour(timeseries) -> None:
+    fig = figures.plot_cohesion_over_time(timeseries)
+    drawn = {line.get_label().removesuffix(" (ref.)"): line.get_color() for line in fig.axes[0].get_lines()}
+    for strategy in timeseries["strategy"].unique():
+        assert mpl.colors.same_color(drawn[strategy.replace("_", " ")], colors.STRATEGY_COLORS[strategy])
 
 
 def test_tie_figures_ask_which_strategy(ties) -> None:
@@ -135,3 +152,16 @@ def test_ishigami_pipeline_end_to_end(tmp_path: Path) -> None:
     y = np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
     paths = style.save_figure(figures.plot_sobol(se.sobol_indices(problem, y, seed=0)), tmp_path / "s")
     assert all(p.stat().st_size > 0 for p in paths)
+
+
+def test_survival_marks_the_curves_that_overlap_at_one_and_ends_at_the_horizon(summary) -> None:
+    steady = summary.assign(
+        defected=summary["defected"].where(summary["strategy"] != "alliance_first", False),
+        time_to_defection=summary["time_to_defection"].where(summary["strategy"] != "alliance_first", 48.0),
+    )
+    fig = figures.plot_survival(steady, horizon=48)
+    keys = [text.get_text() for text in fig.legends[0].get_texts()]
+    assert "alliance first *" in keys and "pyongyang deal" in keys
+    assert any(key.startswith("* never below 0.99") for key in keys)
+    assert fig.axes[0].get_xlim() == (0.0, 48.0)
+    assert fig.axes[0].get_ylim()[1] > 1.0  # lines at 1 are not clipped by the top of the axes

@@ -56,8 +56,11 @@ def test_ranking_markdown_numbers_match_direct_statistics(summary, ranking) -> N
         assert_shown(shown["Cohesion [95% CI]"], *mean_ci)
         k, n = int(rows["intact"].sum()), len(rows)
         ci = stats.binomtest(k, n).proportion_ci(method="wilson")
-        assert_shown(shown["P(intact) [95% CI]"], k / n, ci.low, ci.high)
-        assert_shown(shown["US cost"], rows["us_cost"].mean())
+        assert_shown(shown["P(intact at the horizon) [95% CI]"], k / n, ci.low, ci.high)
+        k, n = int(rows["defected"].sum()), len(rows)
+        ci = stats.binomtest(k, n).proportion_ci(method="wilson")
+        assert_shown(shown["P(any defection by the horizon) [95% CI]"], k / n, ci.low, ci.high)
+        assert_shown(shown["US cost (budget units)"], rows["us_cost"].mean())
         if strategy == "status_quo":
             assert shown["Δ vs status quo [95% CI]"] == "ref."
             continue
@@ -94,7 +97,7 @@ def test_ranking_median_time_matches_kaplan_meier(summary, ranking) -> None:
             )
         ).sf
         below = sf.quantiles[sf.probabilities <= 0.5]
-        cell = table.loc[strategy.replace("_", " "), "Median months to defection"]
+        cell = table.loc[strategy.replace("_", " "), "Median months to first defection"]
         if below.size:
             assert_shown(cell, below.min())
         else:
@@ -104,7 +107,7 @@ def test_ranking_median_time_matches_kaplan_meier(summary, ranking) -> None:
 def test_latex_is_booktabs_and_matches_markdown(ranking) -> None:
     table = tb.ranking_table(ranking)
     tex = tb.to_latex(table, caption="Strategies ranked by wedge effect.", label="tab:rank")
-    for command in (r"\toprule", r"\midrule", r"\bottomrule", r"\begin{tabular}{rlrrrrrr}"):
+    for command in (r"\toprule", r"\midrule", r"\bottomrule", r"\begin{tabular}{rlrrrrrrr}"):
         assert command in tex
     assert r"\label{tab:rank}" in tex and r"\caption{" in tex
     body = tex.split(r"\midrule")[1].split(r"\bottomrule")[0].strip().splitlines()
@@ -121,8 +124,9 @@ def test_sensitivity_tables() -> None:
         {"parameter": ["a_b", "c"], "S1": [0.1, 0.62], "S1_conf": [0.02, 0.04],
          "ST": [0.2, 0.7], "ST_conf": [0.01, 0.05]}
     )  # fmt: skip
-    shown = parse_markdown(tb.to_markdown(tb.sensitivity_table(sobol)))
-    assert shown["Parameter"].tolist() == ["c", "a_b"]  # most influential first
+    shown = parse_markdown(tb.to_markdown(tb.sensitivity_table(sobol, labels={"c": "the c (unit)"})))
+    assert shown["Configuration key"].tolist() == ["c", "a_b"]  # most influential first
+    assert shown["Parameter"].tolist() == ["the c (unit)", "a b"]
     assert_shown(shown.loc[0, "S1 [95% CI]"], 0.62, 0.58, 0.66)
     assert_shown(shown.loc[1, "ST [95% CI]"], 0.2, 0.19, 0.21)
     assert r"a\_b" in tb.to_latex(tb.sensitivity_table(sobol))
@@ -131,7 +135,7 @@ def test_sensitivity_tables() -> None:
          "mu_star_conf": [1.66, 0.5], "sigma": [6.31, 1.0]}
     )  # fmt: skip
     shown = parse_markdown(tb.to_markdown(tb.sensitivity_table(morris)))
-    assert shown["Parameter"].tolist() == ["x2", "x1"]
+    assert shown["Configuration key"].tolist() == ["x2", "x1"]
     assert_shown(shown.loc[1, "μ* [95% CI]"], 7.95, 6.29, 9.61)
     with pytest.raises(ValueError, match="Sobol"):
         tb.sensitivity_table(pd.DataFrame({"parameter": ["x"]}))
@@ -156,6 +160,19 @@ def test_write_table_is_atomic_and_complete(tmp_path: Path, ranking) -> None:
     assert md.read_text(encoding="utf-8").startswith("| Rank |")
     assert tex.read_text(encoding="utf-8").startswith(r"\begin{tabular}")
     assert sorted(p.name for p in md.parent.iterdir()) == ["ranking.v1.md", "ranking.v1.tex"]
+
+
+def test_the_horizon_names_the_probability_columns_and_notes_explain_the_terms(tmp_path, ranking) -> None:
+    table = tb.ranking_table(ranking, horizon=48)
+    headers = [column.markdown for column in table.columns]
+    assert "P(intact at month 48) [95% CI]" in headers
+    assert "P(any defection by month 48) [95% CI]" in headers
+    md, tex = tb.write_table(
+        table, tmp_path / "ranking", caption="Ranked 50% faster.", notes=tb.ranking_notes()
+    )
+    text = md.read_text(encoding="utf-8")
+    assert "n.r. (not reached)" in text and "P(any defection)" in text and "budget units" in text
+    assert r"\caption{Ranked 50\% faster." in tex.read_text(encoding="utf-8")
 
 
 def test_labels(ranking) -> None:

@@ -68,10 +68,16 @@ def test_hindcast_runs_and_writes_figure_and_table(run_dir):
     assert manifest["analysis"] == "hindcast" and manifest["scenario"] == "hindcast_2021"
     assert manifest["strategies"] == ["status_quo"] and manifest["horizon"] == 48
     figures = run_dir / "figures"
-    for name in ("hindcast.pdf", "hindcast.png", "hindcast_validation.md", "hindcast_validation.tex"):
+    for name in (
+        "hindcast-wide.pdf",
+        "hindcast-wide.png",
+        "hindcast-wide.caption.txt",
+        "hindcast_validation.md",
+        "hindcast_validation.tex",
+    ):
         assert (figures / name).stat().st_size > 0, name
     listed = json.loads((figures / "index.json").read_text())["figures_and_tables"]
-    assert "figures/hindcast.png" in listed and "figures/hindcast_validation.md" in listed
+    assert "figures/hindcast-wide.png" in listed and "figures/hindcast_validation.md" in listed
     checks = pd.read_parquet(figures / "hindcast_validation.parquet")
     assert set(checks["reproduced"]) <= {"yes", "no", "input"}
     assert (checks["observed"].str.len() > 0).all() and (checks["source"].str.len() > 0).all()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -40,13 +42,19 @@ def plot_discovery(
         _box_panel(ax_box, limits)
         ranked = scores.head(top).iloc[::-1]
         ax_score.barh(np.arange(len(ranked)), ranked["score"], color=OKABE_ITO["blue"], alpha=0.8)
-        ax_score.set_yticks(np.arange(len(ranked)), [short(p) for p in ranked["parameter"]])
-        ax_score.set_xlabel("feature score (extra trees)")
+        ax_score.set_yticks(np.arange(len(ranked)), [_tick(p) for p in ranked["parameter"]])
+        ax_score.tick_params(axis="y", labelsize=6)
+        ax_score.set_xlabel("feature score\n(extra trees)")
         ax_score.set_title("(c) feature scores")
         ax_score.grid(axis="y", visible=False)
         if title:
             fig.suptitle(title)
     return fig
+
+
+def _tick(parameter: str) -> str:
+    """A parameter's short name on at most two lines, so three panels fit the text width."""
+    return textwrap.fill(short(parameter), 18, max_lines=2, placeholder="…")
 
 
 def _box_panel(ax, limits: pd.DataFrame) -> None:
@@ -60,7 +68,8 @@ def _box_panel(ax, limits: pd.DataFrame) -> None:
         qp = [q for q in (row["qp_low"], row["qp_high"]) if np.isfinite(q)]
         text = f"{row['low']:.3g}–{row['high']:.3g}" + (f"  qp {max(qp):.2g}" if qp else "")
         ax.text(1.02, pos, text, va="center", fontsize=6)
-    ax.set_yticks(positions, [short(p) for p in limits["parameter"]])
+    ax.set_yticks(positions, [_tick(p) for p in limits["parameter"]])
+    ax.tick_params(axis="y", labelsize=6)
     ax.set_xlim(0, 1.6)
     ax.set_xticks([0, 0.5, 1])
     ax.set_xlabel("share of the parameter's range")

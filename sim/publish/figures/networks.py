@@ -8,8 +8,10 @@ import matplotlib as mpl
 import networkx as nx
 import numpy as np
 import pandas as pd
-from matplotlib.colors import Normalize
+from matplotlib.colors import Normalize, to_rgb
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from sim.publish.style import (
     ONE_COLUMN,
@@ -20,6 +22,29 @@ from sim.publish.style import (
     paper_style,
     pretty,
 )
+
+NO_SELF_TIE = "#E8E8E8"
+EDGE_KEY_WEIGHTS = (0.1, 0.3, 0.6)
+
+
+def _edge_width(weight: float) -> float:
+    return 0.3 + 5 * weight
+
+
+def _text_color(rgb: tuple[float, ...]) -> str:
+    """Black on light fills, white on dark ones (relative luminance, WCAG)."""
+    channels = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(rgb)]
+    luminance = 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+    return "black" if luminance > 0.22 else "white"
+
+
+def _what(ties: pd.DataFrame, strategy: str | None) -> str:
+    """The figure's title: which strategy, and over how many worlds."""
+    name = strategy if strategy is not None else (ties["strategy"].iloc[0] if "strategy" in ties else None)
+    worlds = ties["replicate"].nunique()
+    return (
+        f"{pretty(name)}: mean over {worlds:,} worlds" if name is not None else f"mean over {worlds:,} worlds"
+    )
 
 
 def _dyad_matrix(ties: pd.DataFrame, members: list[str], n_replicates: int) -> np.ndarray:
@@ -55,23 +80,29 @@ def plot_tie_heatmaps(
     per_layer: bool = False,
     steps: tuple[int, int] | None = None,
     annotate: bool = True,
+    width: float | None = None,
 ) -> Figure:
     """Per-dyad mean tie weight at the start and the horizon (mean over replicates).
 
-    Rows are sources, columns targets (ties can be directed). Layers are averaged, or with
-    ``per_layer=True`` drawn as columns (start on the top row, horizon below).
+    Rows are sources, columns targets (ties can be directed). Layers are averaged (named in
+    the colour bar), or with ``per_layer=True`` drawn as columns (start on the top row,
+    horizon below). The diagonal is grey: a member has no tie to itself. The title names
+    the strategy and the number of worlds.
     """
     ties = one_strategy(ties, strategy)
+    layer_names = sorted(ties["layer"].unique())
     members = sorted(set(ties["source"]) | set(ties["target"]))
     n_rep = max(1, ties["replicate"].nunique())
     first, last = _endpoints(ties, steps)
     layers = sorted(ties["layer"].unique()) if per_layer else [None]
     with paper_style():
         if per_layer:
-            fig = new_figure(TWO_COLUMN, 0.45 + 2 * TWO_COLUMN / (len(layers) + 0.6))
+            width = width or TWO_COLUMN
+            fig = new_figure(width, 0.9 + 2 * width / (len(layers) + 0.6))
             axes = fig.subplots(2, len(layers), squeeze=False)
         else:
-            fig = new_figure(ONE_COLUMN, ONE_COLUMN * 0.58)
+            width = width or ONE_COLUMN
+            fig = new_figure(width, min(width * 0.72, 3.6))
             axes = fig.subplots(1, 2, squeeze=False).T
         image = None
         for col, layer in enumerate(layers):
@@ -79,13 +110,16 @@ def plot_tie_heatmaps(
             for row, (step, what) in enumerate(((first, "start"), (last, "horizon"))):
                 ax = axes[row, col]
                 matrix = _dyad_matrix(subset[subset["step"] == step], members, n_rep)
-                image = ax.imshow(matrix, cmap=SEQUENTIAL_CMAP, vmin=0, vmax=1)
-                ax.set_xticks(range(len(members)), members, rotation=90 if len(members) > 6 else 0)
-                ax.set_yticks(range(len(members)), members)
-                if col == 0:
-                    ax.set_ylabel("source")
+                cmap = mpl.colormaps[SEQUENTIAL_CMAP].with_extremes(bad=NO_SELF_TIE)
+                image = ax.imshow(matrix, cmap=cmap, vmin=0, vmax=1)
+                ax.set_xticks(
+                    range(len(members)), members, rotation=90 if len(members) > 4 else 0, fontsize=7
+                )
+                ax.set_yticks(range(len(members)), members, fontsize=7)
+                if col == 0 and (row == 0 or per_layer):
+                    ax.set_ylabel("from")
                 if row == axes.shape[0] - 1 or not per_layer:
-                    ax.set_xlabel("target")
+                    ax.set_xlabel("to")
                 ax.grid(False)
                 ax.tick_params(length=0)
                 for spine in ax.spines.values():
@@ -104,7 +138,18 @@ def plot_tie_heatmaps(
                                 fontsize=6,
                                 color="white" if value < 0.55 else "black",
                             )
-        fig.colorbar(image, ax=axes, label="mean tie weight", shrink=0.8)
+        averaged = "" if per_layer else f", mean of {len(layer_names)} layers"
+        fig.colorbar(image, ax=axes, label=f"tie weight (0–1){averaged}", shrink=0.8)
+        fig.suptitle(_what(ties, strategy), fontsize=8)
+        no_self = Patch(facecolor=NO_SELF_TIE, edgecolor="#999999", lw=0.5, label="grey: no tie to itself")
+        layers_note = ", ".join(layer_names) if not per_layer else "one panel per layer"
+        fig.legend(
+            handles=[no_self, Patch(alpha=0, label=f"layers: {layers_note}")],
+            loc="outside lower center",
+            ncols=1,
+            fontsize=7,
+            handlelength=1.0,
+        )
     return fig
 
 
@@ -136,8 +181,9 @@ def plot_network(
     """The bloc as a network at the start and the horizon, same layout in both panels.
 
     Edge width is the mean tie weight (layers and replicates averaged, stronger direction
-    per layer). Nodes are coloured by the share of replicates in which the member is still
-    aligned when ``aligned_start``/``aligned_end`` (member -> share) are given.
+    per layer), with a key of widths. Nodes are coloured by the share of replicates in which
+    the member is still aligned when ``aligned_start``/``aligned_end`` (member -> share) are
+    given; labels are white on dark nodes, black on light ones.
     """
     ties = one_strategy(ties, strategy)
     members = sorted(set(ties["source"]) | set(ties["target"]))
@@ -147,7 +193,7 @@ def plot_network(
     cmap = mpl.colormaps[SEQUENTIAL_CMAP]
     norm = Normalize(0, 1)
     with paper_style():
-        fig = new_figure(width, width * 0.55)
+        fig = new_figure(width, width * 0.78)
         axes = fig.subplots(1, 2, squeeze=False)[0]
         for ax, step, what, shares in (
             (axes[0], first, "start", aligned_start),
@@ -162,7 +208,7 @@ def plot_network(
                 graph,
                 layout,
                 ax=ax,
-                width=[0.3 + 5 * w for w in edge_w],
+                width=[_edge_width(w) for w in edge_w],
                 edge_color="#555555",
                 alpha=0.8,
             )
@@ -179,12 +225,26 @@ def plot_network(
                 edgecolors="#333333",
                 linewidths=0.6,
             )
-            nx.draw_networkx_labels(graph, layout, ax=ax, font_size=7, font_family="sans-serif")
+            for member, color in zip(members, colors, strict=True):
+                x, y = layout[member]
+                ax.text(x, y, member, ha="center", va="center", fontsize=7, color=_text_color(color))
             ax.set_title(_step_label(ties, step, what), fontsize=8)
             ax.set_axis_off()
             ax.margins(0.18)
             ax.set_aspect("equal")
         if aligned_start is not None or aligned_end is not None:
             mappable = mpl.cm.ScalarMappable(norm=norm, cmap=cmap)
-            fig.colorbar(mappable, ax=axes, label="share aligned", shrink=0.7)
+            fig.colorbar(mappable, ax=axes, label="share of worlds\nin which aligned", shrink=0.7)
+        fig.suptitle(_what(ties, strategy), fontsize=8)
+        widths = [
+            Line2D([], [], color="#555555", lw=_edge_width(w), label=f"{w:g}") for w in EDGE_KEY_WEIGHTS
+        ]
+        fig.legend(
+            handles=widths,
+            loc="outside lower center",
+            ncols=len(widths),
+            title="line width: mean tie weight over the layers",
+            title_fontsize=7,
+            fontsize=7,
+        )
     return fig

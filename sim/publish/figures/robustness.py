@@ -11,13 +11,12 @@ from matplotlib.figure import Figure
 
 from sim.publish import statistics as st
 from sim.publish.style import (
-    OKABE_ITO,
     ONE_COLUMN,
     TWO_COLUMN,
     new_figure,
     paper_style,
-    pretty,
     strategy_colors,
+    strategy_label,
 )
 
 
@@ -37,7 +36,7 @@ def plot_robust_comparison(
     (c) P(goal), each with its 95% bootstrap interval. ``outcome`` and ``goal`` are the
     words the axes show."""
     order = list(ranking.sort_values("rank")["strategy"])[::-1]
-    colors = strategy_colors(ranking["strategy"], reference)
+    colors = strategy_colors(ranking["strategy"])
     ranked = ranking.set_index("strategy").loc[order]
     positions = np.arange(len(order))
     with paper_style():
@@ -48,10 +47,10 @@ def plot_robust_comparison(
         _regret_panel(ax_regret, regrets, order, colors, ranked, quantile)
         ax_regret.set_xlabel(f"regret per draw ({outcome})")
         ax_regret.text(
-            1.0, 1.01, f"◇ mean [95% CI]   | {round(100 * quantile)}th percentile",
+            1.0, 1.01, f"◇ mean [95% CI]   × {round(100 * quantile)}th percentile",
             transform=ax_regret.transAxes, ha="right", va="bottom", fontsize=6,
         )  # fmt: skip
-        ax_regret.set_yticks(positions, [pretty(s) for s in order])
+        ax_regret.set_yticks(positions, [strategy_label(s, reference) for s in order])
         _interval_panel(ax_best, ranked, "share_best", colors)
         ax_best.set_xlabel("share of draws best")
         _interval_panel(ax_goal, ranked, "p_goal", colors)
@@ -86,8 +85,8 @@ def _regret_panel(
     ax.hlines(positions, lows, highs, color="black", lw=0.8)
     ax.scatter(means, positions, marker="D", s=14, color="white", edgecolor="black", lw=0.6, zorder=3)
     ax.scatter(
-        ranked["quantile_regret"], positions, marker="|", s=60, color=OKABE_ITO["vermillion"], zorder=3
-    )
+        ranked["quantile_regret"], positions, marker="x", s=18, color="black", lw=0.8, zorder=3
+    )  # black: a strategy's own colour (vermillion is the Moscow deal's) would hide it
 
 
 def _interval_panel(ax: Axes, ranked: pd.DataFrame, name: str, colors: dict[str, str]) -> None:
@@ -110,7 +109,7 @@ def plot_cost_effect(
 ) -> Figure:
     """Mean outcome over the ensemble against mean US cost per strategy; whiskers span the
     5th to 95th percentile of per-draw means (spread across parameter uncertainty)."""
-    colors = strategy_colors(ranking["strategy"], reference)
+    colors = strategy_colors(ranking["strategy"])
     with paper_style():
         fig = new_figure(width)
         ax = fig.subplots()
@@ -122,9 +121,9 @@ def plot_cost_effect(
             )
             ax.scatter(row["mean_cost"], row["mean"], s=20, color=color, edgecolor="black", lw=0.5, zorder=3)
             ax.annotate(
-                pretty(row["strategy"]), (row["mean_cost"], row["mean"]), xytext=(3, 2),
+                strategy_label(row["strategy"], reference), (row["mean_cost"], row["mean"]), xytext=(3, 2),
                 textcoords="offset points", fontsize=6,
             )  # fmt: skip
         ax.set_xlabel("mean US cost over the horizon (budget units)")
-        ax.set_ylabel(f"mean {outcome} (5–95% over draws)")
+        ax.set_ylabel(f"mean {outcome}\n(5–95% over draws)")
     return fig

@@ -41,7 +41,9 @@ def intact_probability(
 ) -> pd.DataFrame:
     """Probability that the bloc is intact at the horizon, per group, with its interval.
 
-    Returns ``*by, n, n_intact, p_intact, p_lower, p_upper``.
+    Returns ``*by, n, n_intact, p_intact, p_lower, p_upper``. Any other boolean
+    ``column`` gives its share the same way (``column="defected"``: a member defected at
+    some time), still under these column names.
     """
     rows = []
     for key, group in summary.groupby(list(by), sort=True, observed=True):

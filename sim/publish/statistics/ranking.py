@@ -33,12 +33,18 @@ def strategy_ranking(
     wedge effect). Columns: ``*by, rank, strategy, n, mean, mean_lower, mean_upper,
     spread_lower, spread_upper`` (5th and 95th percentile of the per-design-point means: the
     spread across parameter uncertainty, NaN without a design), ``p_intact, p_intact_lower,
-    p_intact_upper, median_time_to_defection, mean_us_cost, n_pairs, mean_diff, diff_lower,
-    diff_upper, effect_per_cost, p_value, p_holm, cohens_dz, rank_biserial``.
-    ``effect_per_cost`` is the mean paired difference per unit of the strategy's mean US cost
-    (NaN for the reference and for strategies that cost nothing). The reference row has NaN
-    in the paired columns. Optional inputs (``intact``, ``time_to_defection``/``defected``,
-    ``us_cost``) give NaN when absent.
+    p_intact_upper, p_defected, p_defected_lower, p_defected_upper,
+    median_time_to_defection, mean_us_cost, n_pairs, mean_diff, diff_lower, diff_upper,
+    effect_per_cost, p_value, p_holm, cohens_dz, rank_biserial``. ``effect_per_cost`` is the
+    mean paired difference per unit of the strategy's mean US cost (NaN for the reference
+    and for strategies that cost nothing). The reference row has NaN in the paired columns.
+    Optional inputs (``intact``, ``time_to_defection``/``defected``, ``us_cost``) give NaN
+    when absent.
+
+    ``p_intact`` is the share of worlds in which the bloc is intact *at the horizon* (every
+    member aligned and the tie graph connected); ``p_defected`` the share in which a member
+    defected *at any time* (the complement of the survival curve at the horizon). A member
+    can defect and return, so the two need not add up to one.
     """
     by = list(by)
     groups = [*by, "strategy"]
@@ -49,6 +55,14 @@ def strategy_ranking(
         intact = intact.rename(columns={"p_lower": "p_intact_lower", "p_upper": "p_intact_upper"})
         table = table.merge(
             intact[[*groups, "p_intact", "p_intact_lower", "p_intact_upper"]], on=groups, how="left"
+        )
+    if "defected" in summary.columns:
+        ever = intact_probability(summary, groups, column="defected", confidence_level=confidence_level)
+        ever = ever.rename(
+            columns={"p_intact": "p_defected", "p_lower": "p_defected_lower", "p_upper": "p_defected_upper"}
+        )
+        table = table.merge(
+            ever[[*groups, "p_defected", "p_defected_lower", "p_defected_upper"]], on=groups, how="left"
         )
     if {"time_to_defection", "defected"} <= set(summary.columns):
         km = kaplan_meier(summary, groups, confidence_level=confidence_level)
@@ -75,6 +89,9 @@ def strategy_ranking(
         "p_intact",
         "p_intact_lower",
         "p_intact_upper",
+        "p_defected",
+        "p_defected_lower",
+        "p_defected_upper",
         "median_time_to_defection",
         "mean_us_cost",
         "n_pairs",
