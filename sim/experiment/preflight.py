@@ -6,7 +6,9 @@ builds a one-replicate model (which runs all of the model's own checks: states,
 targets, conditions, ranges); event and shock magnitudes lie in the range their kind
 means; no two levers of one kind press one target at the same time (their costs would
 add while their effects saturate); and the job fits in memory. A lever or an event that
-falls after the horizon is legal but never acts, so it is logged as a warning.
+falls after the horizon is legal but never acts, so it is logged as a warning. A constant
+that every world draws from the ensemble (``scenario.uncertainty``) cannot also be set by
+an override: the draw would silently replace the setting.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ from sim.common.errors import ConfigError
 from sim.experiment.configuration import Config
 from sim.experiment.data_schemas import check_data_folder
 from sim.experiment.designs import POINT, build_design, design_chunk
+from sim.experiment.ensembles import read_draws
 from sim.experiment.keys import check_mapping_keys
 from sim.experiment.memory_limit import available_memory, estimate, gigabytes
 from sim.experiment.runner import check_design, job_strategies, with_point
 from sim.model.bloc_model import BlocModel
 from sim.model.parameters import LeverConfig, RunConfig, ScenarioConfig, StrategyConfig
+from sim.model.paths import get_path
 
 log = logging.getLogger("sim")
 
@@ -49,6 +53,7 @@ def preflight(config: Config) -> None:
     """Raise :class:`ConfigError` for anything that would fail or mislead once jobs run."""
     check_data_folder(config.scenario.data)
     check_design(config)
+    check_ensemble_overlap(config)
     strategies = job_strategies(config)
     base = RunConfig(**{f.name: getattr(config, f.name) for f in dataclasses.fields(RunConfig)})
     warnings: dict[str, None] = {}
@@ -68,6 +73,30 @@ def preflight(config: Config) -> None:
         log.warning("%s", warning)
     points, _ = design_chunk(config.design)
     check_memory(config, configurations=len(strategies) * len(points))
+
+
+def check_ensemble_overlap(config: Config) -> None:
+    """Refuse a model constant drawn by the ensemble that an override also sets.
+
+    Every world takes the ensemble's value, so the override would be ignored without a
+    word (the runner refuses design parameters the ensemble draws). Overrides are
+    recognised for the model's constants, whose default is the schema's; a scenario's own
+    values differ from the schema by design.
+    """
+    spec = config.scenario.uncertainty
+    table = read_draws(spec)
+    drawn = set(table.values) if table is not None else {p.name for p in spec.parameters}
+    source = f"the draws of {spec.file}" if table is not None else "scenario.uncertainty.parameters"
+    undo = "scenario.uncertainty.file=null" if table is not None else "scenario.uncertainty.parameters=[]"
+    schema = Config()
+    for path in sorted(p for p in drawn if p.startswith("model.")):
+        value, default = get_path(config, path), get_path(schema, path)
+        if value != default:
+            raise ConfigError(
+                path,
+                f"set to {value}, but every world draws it from {source}, so the setting would be ignored",
+                f"drop the setting (default {default}), or add {undo}",
+            )
 
 
 def design_extremes(design: pd.DataFrame) -> list[tuple[str, dict[str, float]]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import os
+import textwrap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -264,7 +265,11 @@ def two_lines(text: str) -> str:
 
 
 def axis_label(text: str, width: float, chars_per_inch: float = 13.0) -> str:
-    """An axis label that fits ``width`` inches: the unit in parentheses moves to a second line."""
-    if len(text) <= width * chars_per_inch or " (" not in text:
+    """An axis label that fits ``width`` inches: the unit in parentheses moves to its own line,
+    and a name still too long is wrapped at word boundaries."""
+    limit = max(int(width * chars_per_inch), 12)
+    if len(text) <= limit:
         return text
-    return text.replace(" (", "\n(", 1)
+    name, bracket, unit = text.partition(" (")
+    lines = textwrap.wrap(name, limit) if len(name) > limit else [name]
+    return "\n".join([*lines, f"({unit}"] if bracket else lines)

@@ -13,7 +13,7 @@ from tests.publish.legibility import cut_off_labels, drawn_texts, overlapping_la
 pytestmark = pytest.mark.slow  # seven small runs and their analyses, about a minute on two cores
 
 EXPECTED_KINDS = {
-    "compare_strategies": {"final_cohesion", "cohesion_over_time", "survival", "ties_", "network_"},
+    "compare_strategies": {"final_aligned", "aligned_over_time", "survival", "ties_", "network_"},
     "phase_diagram": {"phase_diagram"},
     "budget_frontier": {"frontier"},
     "sensitivity": {"sobol_"},

@@ -25,7 +25,7 @@ def test_every_unit_belongs_to_a_field_of_the_schema():
 @pytest.mark.parametrize(
     ("path", "label"),
     [
-        ("model.deal_value", "deal value (multiple of the reference package)"),
+        ("model.deal_value", "deal value (× reference package)"),
         ("scenario.tie_scale.CHN_PRK", "tie scale CHN→PRK (× start ties)"),
         ("scenario.us.deal_credibility.PRK", "deal credibility PRK (probability)"),
         ("scenario.us.budget", "budget (budget units per month)"),

@@ -129,5 +129,5 @@ def test_every_command_of_the_tutorial_runs_as_written(tmp_path):
                 assert result.returncode == 0, f"{command}\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
     assert (project / "my_cohesion.pdf").stat().st_size > 1000
     faceted = next((project / "results" / "sweeps" / "compare_strategies").iterdir()) / "figures"
-    assert (faceted / "model.patron_compensation=1.5" / "ranking.md").is_file()
+    assert (faceted / "model.patron_compensation=0.2" / "ranking.md").is_file()
     assert list((project / "results" / "sweeps" / "two_clients_phase" / "figures").glob("*-wide.pdf"))

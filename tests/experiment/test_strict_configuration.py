@@ -136,6 +136,15 @@ def test_the_memory_refusal_gives_an_override_that_fits():
     preflight(compose(f"replicates={suggested}", "record_ties=true", "horizon=48"))
 
 
+def test_a_constant_the_posterior_draws_cannot_be_overridden():
+    message = refusal("experiment=compare_strategies", "model.deal_value=3.0")
+    assert message.startswith("model.deal_value: set to 3.0, but every world draws it from the draws of")
+    assert "scenario.uncertainty.file=null" in message
+    at_defaults = "scenario.uncertainty.file=null"
+    preflight(compose("experiment=compare_strategies", "model.deal_value=3.0", at_defaults))
+    preflight(compose("experiment=compare_strategies", "model.aligned_threshold=0.6"))  # not drawn
+
+
 def test_levers_of_one_kind_on_one_target_may_follow_each_other():
     preflight(compose("strategy.levers=[{kind:deal,target:PRK,end:6},{kind:deal,target:PRK,start:6}]"))
 

@@ -178,7 +178,7 @@ def plot_morris(
                 label=r"$\sigma$: spread of effects")  # fmt: skip
         ax.set_yticks(pos, [two_lines(label_of(name, labels)) for name in data["parameter"]], fontsize=6.5)
         ax.set_xlim(left=0)
-        ax.set_xlabel(f"elementary effect on {outcome}\n(per full parameter range)")
+        ax.set_xlabel(axis_label(f"elementary effect on {outcome} (per full parameter range)", width * 0.55))
         few_ticks(ax, "x", 5)
         ax.grid(axis="y", visible=False)
         handles, names = ax.get_legend_handles_labels()

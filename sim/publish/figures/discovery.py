@@ -54,7 +54,7 @@ def plot_discovery(
 
 def _tick(parameter: str) -> str:
     """A parameter's short name on at most two lines, so three panels fit the text width."""
-    return textwrap.fill(short(parameter), 18, max_lines=2, placeholder="…")
+    return textwrap.fill(short(parameter), 24, max_lines=2, placeholder="…")
 
 
 def _box_panel(ax, limits: pd.DataFrame) -> None:
