@@ -24,7 +24,7 @@ from sim.common.vocabulary import RUN_TABLES
 from sim.experiment.configuration import Config, load_strategy
 from sim.experiment.designs import POINT, design_chunk
 from sim.experiment.ensembles import read_draws
-from sim.experiment.memory import plan_memory
+from sim.experiment.memory import plan_memory, release_freed_memory
 from sim.model.bloc_model import BlocModel
 from sim.model.ensembles import DrawTable
 from sim.model.parameters import RunConfig, StrategyConfig
@@ -143,6 +143,8 @@ def _batch_tables(
     # Mesa 3.3's Agent._ids holds every model ever built (mesa/mesa#3179): drop it, or
     # each batch's records stay in memory until the job ends
     Agent._ids.pop(model, None)
+    del model
+    release_freed_memory()
     bar.update()
     return tables
 
