@@ -73,6 +73,8 @@ class BlocModel(mesa.Model):
         self.world = World.from_calibration(self.calibration, self.replicates, resolved.us.alliance_strength)
         self.previous = self.world
         self.start_log_odds = logit(self.world.start_alignment)  # S8's anchor, fixed for the run
+        start = self.world.start_alignment
+        self.start_closeness = start[:, :, None] * start[:, None, :]  # S10's a0_i a0_j, fixed too
         streams = Streams(config.seed, resolved.identities, resolved.identity_of_world, worlds.replicate)
         self.month_noise = streams.draw("decision_noise", (self.horizon, len(self.states)))  # (T, n, R)
         self.shocks = RandomShocks.draw(resolved.random_shocks, self.states, self.horizon, streams)
@@ -134,6 +136,7 @@ class BlocModel(mesa.Model):
         )
         self.us.pay_rewards(self.incentives.bargains.takeup)
         self.bloc_states.do("step")
+        BlocState.decide_ties(self)
         self.month += 1
         self._observe()
         if self.month >= self.horizon:
