@@ -8,6 +8,7 @@ measured peak after it.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import functools
@@ -15,6 +16,7 @@ import gc
 import math
 import resource
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,6 +119,18 @@ def peak_memory_mb() -> float:
         return peak
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss / MB if sys.platform == "darwin" else rss / 2**10
+
+
+@contextlib.contextmanager
+def batches_freed_as_they_finish() -> Iterator[None]:
+    """Run batches with the objects that outlive them (modules, configuration, earlier
+    tables) frozen out of the garbage collector, so that freeing each finished batch
+    (:func:`release_freed_memory`) scans only what the batch made, in milliseconds."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def release_freed_memory() -> None:

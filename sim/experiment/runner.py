@@ -24,7 +24,7 @@ from sim.common.vocabulary import RUN_TABLES
 from sim.experiment.configuration import Config, load_strategy
 from sim.experiment.designs import POINT, design_chunk
 from sim.experiment.ensembles import read_draws
-from sim.experiment.memory import plan_memory, release_freed_memory
+from sim.experiment.memory import batches_freed_as_they_finish, plan_memory, release_freed_memory
 from sim.model.bloc_model import BlocModel
 from sim.model.ensembles import DrawTable
 from sim.model.parameters import RunConfig, StrategyConfig
@@ -114,7 +114,8 @@ def run_job(config: Config, progress: bool = True) -> JobTables:
     pieces: dict[str, list[pd.DataFrame]] = {name: [] for name in RUN_TABLES}
     base = run_config(config)
     batches = list(worlds.batches(plan.batch_worlds))
-    with tqdm(total=plan.batches, desc="batches", disable=not progress or plan.batches < 2) as bar:
+    bar = tqdm(total=plan.batches, desc="batches", disable=not progress or plan.batches < 2)
+    with bar, batches_freed_as_they_finish():
         for strategy in strategies:
             run = with_point(dataclasses.replace(base, strategy=strategy), {})
             tables = [_batch_tables(config, run, batch, draws, bar) for batch in batches]
