@@ -109,11 +109,12 @@ def run_job(config: Config, progress: bool = True) -> JobTables:
     worlds = job_worlds(config, points)
     strategies = job_strategies(config)
     plan = plan_memory(config, len(worlds), len(strategies))
+    batches = list(worlds.batches(plan.batch_worlds))
+    plan = dataclasses.replace(plan, batches=len(strategies) * len(batches))
     log.info("%s", plan.describe())
     draws = read_draws(config.scenario.uncertainty)
     pieces: dict[str, list[pd.DataFrame]] = {name: [] for name in RUN_TABLES}
     base = run_config(config)
-    batches = list(worlds.batches(plan.batch_worlds))
     bar = tqdm(total=plan.batches, desc="batches", disable=not progress or plan.batches < 2)
     with bar, batches_freed_as_they_finish():
         for strategy in strategies:
