@@ -123,3 +123,17 @@ def test_paths_that_are_not_world_parameters_are_refused(path, message):
 def test_a_table_of_worlds_and_a_replicate_range_are_not_both_accepted():
     with pytest.raises(ConfigError, match="either a table of worlds or first_replicate"):
         BlocModel(run_config(replicates=1, horizon=2), worlds=Worlds.replicates(0, 3), replicates=3)
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (lambda: Worlds([0, 0], [1, 2], {"model.rationality": [1.0]}), "one entry per world"),
+        (lambda: Worlds([0], [1], {"model.rationality": [float("nan")]}), "must be finite"),
+        (lambda: Worlds([0], [-1]), "non-negative"),
+        (lambda: Worlds([], []), "at least one world"),
+    ],
+)
+def test_a_malformed_table_of_worlds_is_refused(table, message):
+    with pytest.raises(ConfigError, match=message):
+        table()
