@@ -95,7 +95,11 @@ def assess(
     staying = staying_sanctions(previous)
     values = tie_values(previous, staying_strength(previous, strength), params)
     weighted = weighted_values(previous, values, params, staying)
-    baseline_strength = symmetric_strength(previous.baseline_ties)
+    # the baseline ties' strengths price deal cuts and weigh secondary sanctions: where
+    # neither acts this month nothing reads them
+    baseline_strength = None
+    if policy.deal_cut.any() or policy.secondary.any():
+        baseline_strength = symmetric_strength(previous.baseline_ties)
     cut_values = np.zeros(policy.deal_cut.shape)  # no deal names a layer: nothing has a price
     if policy.deal_cut.any():
         baseline = tie_values(previous, baseline_strength, params)
@@ -135,7 +139,7 @@ def coercion(
     previous: World,
     policy: Policy,
     strength: np.ndarray,
-    baseline: np.ndarray,
+    baseline: np.ndarray | None,
     alliance_effect: np.ndarray,
     params: ModelParameters,
 ) -> np.ndarray:
@@ -146,18 +150,24 @@ def coercion(
     secondary sanctions put X_i at risk in proportion to b_i, the share of the state's
     bloc trade ties (on their baseline) that runs to sanctioned partners, weighted by the
     partners' exposure. ``strength`` and ``baseline`` are the symmetric strengths of the
-    current and the baseline ties.
+    current and the baseline ties (``baseline`` may be None where no secondary sanctions act).
+
+    The term of a lever that acts nowhere this month is exactly zero and is skipped.
     """
     extra = np.maximum(0.0, previous.sanctions - previous.baseline_sanctions)
+    pain = lift(params.sanctions_cost, 2) * extra
     exports = previous.western_exports
     reach = alliance_effect[:, None]
-    trade = lift(params.trade_pain, 2) * reach * policy.trade * exports
-    trading = strength[:, ENERGY] + strength[:, ECONOMIC]
-    usual = (baseline[:, ENERGY] + baseline[:, ECONOMIC]).sum(axis=2)
-    busted = np.einsum("rij,rj->ri", trading, previous.sanctions)
-    share = np.divide(busted, usual, out=np.zeros_like(busted), where=usual > 0)
-    secondary = lift(params.secondary_bite, 2) * reach * policy.secondary * exports * share
-    return lift(params.sanctions_cost, 2) * extra + trade + secondary
+    if policy.trade.any():
+        pain = pain + lift(params.trade_pain, 2) * reach * policy.trade * exports
+    if policy.secondary.any():
+        assert baseline is not None, "secondary sanctions weigh the baseline ties"
+        trading = strength[:, ENERGY] + strength[:, ECONOMIC]
+        usual = (baseline[:, ENERGY] + baseline[:, ECONOMIC]).sum(axis=2)
+        busted = np.einsum("rij,rj->ri", trading, previous.sanctions)
+        share = np.divide(busted, usual, out=np.zeros_like(busted), where=usual > 0)
+        pain = pain + lift(params.secondary_bite, 2) * reach * policy.secondary * exports * share
+    return pain
 
 
 def entrapment(
