@@ -1,0 +1,55 @@
+"""The algebraic connectivity of the four-state bloc, computed without a LAPACK call per world."""
+
+import numpy as np
+import pytest
+
+from sim.model.metrics import algebraic_connectivity, deflated_laplacian
+
+WORLDS = 2_000
+
+
+def laplacian_eigenvalues(graph: np.ndarray) -> np.ndarray:
+    """All eigenvalues of D - A by LAPACK, ascending, (R, n)."""
+    laplacian = -graph.copy()
+    diagonal = np.arange(graph.shape[-1])
+    laplacian[:, diagonal, diagonal] = 0.0
+    laplacian[:, diagonal, diagonal] = -laplacian.sum(axis=-1)
+    return np.linalg.eigvalsh(laplacian)
+
+
+def undirected(weights: np.ndarray) -> np.ndarray:
+    graph = (weights + weights.transpose(0, 2, 1)) / 2
+    graph[:, np.arange(4), np.arange(4)] = 0.0
+    return graph
+
+
+def graphs(kind: str) -> np.ndarray:
+    rng = np.random.default_rng(7)
+    weights = rng.random((WORLDS, 4, 4))
+    if kind == "two blocs":  # disconnected: lambda_2 = 0
+        weights *= np.array([[1, 1, 0, 0], [1, 1, 0, 0], [0, 0, 1, 1], [0, 0, 1, 1]])
+    elif kind == "complete, equal weights":  # lambda_2 = lambda_3 = lambda_4
+        weights = np.ones_like(weights) * rng.random((WORLDS, 1, 1))
+    elif kind == "star":  # a repeated eigenvalue, perturbed
+        weights = np.array([[0, 1, 1, 1], [1, 0, 0, 0], [1, 0, 0, 0], [1, 0, 0, 0]]) + 1e-9 * weights
+    return undirected(weights)
+
+
+@pytest.mark.parametrize("kind", ["random", "two blocs", "complete, equal weights", "star"])
+def test_connectivity_equals_the_second_laplacian_eigenvalue_to_rounding(kind):
+    graph = graphs(kind)
+    expected = laplacian_eigenvalues(graph)[:, 1]
+    np.testing.assert_allclose(algebraic_connectivity(graph), expected, rtol=0, atol=1e-13)
+
+
+def test_the_deflated_matrix_keeps_the_three_other_eigenvalues():
+    graph = graphs("random")
+    deflated = np.linalg.eigvalsh(deflated_laplacian(graph))
+    np.testing.assert_allclose(deflated, laplacian_eigenvalues(graph)[:, 1:], rtol=0, atol=1e-13)
+
+
+def test_a_worlds_connectivity_does_not_depend_on_the_worlds_beside_it():
+    graph = graphs("random")
+    alone = np.concatenate([algebraic_connectivity(graph[w : w + 1]) for w in range(50)])
+    np.testing.assert_array_equal(alone, algebraic_connectivity(graph)[:50])
+    np.testing.assert_array_equal(algebraic_connectivity(graph[::-1])[::-1], algebraic_connectivity(graph))
