@@ -16,7 +16,7 @@ import numpy as np
 
 from sim.common.vocabulary import LAYERS
 from sim.model.parameters import ModelParameters
-from sim.model.values import dependence, symmetric_strength, tie_values, weighted_values
+from sim.model.values import dependence, partner_total, symmetric_strength, tie_values, weighted_values
 from sim.model.world import World
 from sim.model.worlds import lift
 
@@ -205,7 +205,7 @@ def measure_states(
     """
     strength = (relations or Relations.of(world, model)).strength
     weighted = weighted_values(world, tie_values(world, strength, model), model)
-    partners = weighted.sum(axis=(1, 3))  # the partner part of S2
+    partners = partner_total(weighted)  # the partner part of S2
     zeros = np.zeros_like(world.alignment)
     return {
         "alignment": world.alignment,

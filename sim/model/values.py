@@ -102,13 +102,33 @@ def staying_sanctions(world: World) -> np.ndarray:
     return np.maximum(world.sanctions, world.baseline_sanctions)
 
 
+def partner_total(weighted: np.ndarray) -> np.ndarray:
+    """sum_l sum_j of (R, L, n, n) values: what all partners in all layers are worth to i, (R, n).
+
+    The same numbers as ``weighted.sum(axis=(1, 3))``, added in the order NumPy adds them
+    for fewer than eight partners (each layer's row summed left to right, then the layers
+    in order), as whole-array additions: NumPy's reduction over two non-adjacent axes
+    steps through four numbers at a time and costs about five times as much.
+    """
+    n = weighted.shape[-1]
+    if n >= 8:  # NumPy sums longer rows pairwise: let it
+        return weighted.sum(axis=(1, 3))
+    rows = weighted[..., 0] + weighted[..., 1] if n > 1 else weighted[..., 0].copy()
+    for j in range(2, n):
+        rows += weighted[..., j]
+    total = rows[:, 0].copy()
+    for layer in range(1, rows.shape[1]):
+        total += rows[:, layer]
+    return total
+
+
 def bloc_value(world: World, weighted: np.ndarray, params: ModelParameters) -> np.ndarray:
     """S2: V_i = sum_l sum_j T_ij P_l[i, j] (1 + kappa_s s_i c_j) + kappa_theta theta_i M_i, % GDP, (R, n).
 
     The last term is the security value of alignment itself: the share of its defence
     burden M_i the bloc is worth to a state per unit of perceived US threat.
     """
-    partners = weighted.sum(axis=(1, 3))
+    partners = partner_total(weighted)
     security = lift(params.threat_cohesion, 2) * world.threat * world.military_burden
     return partners + security
 
