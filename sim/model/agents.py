@@ -14,6 +14,7 @@ from scipy.special import expit
 
 from sim.model.adaptive import LeverLearner
 from sim.model.bargains import movement
+from sim.model.broadcast import times
 from sim.model.incentives import Incentives
 from sim.model.parameters import AdaptiveConfig, ModelParameters, USConfig
 from sim.model.strategies import REWARD_LEVERS, Lever, Policy
@@ -145,7 +146,7 @@ class BlocState(mesa.Agent):
         previous, policy, incentives, params = model.previous, model.policy, model.incentives, model.params
         a = previous.alignment
         closeness = np.sqrt(a[:, :, None] * a[:, None, :] / model.start_closeness)
-        target = previous.baseline_ties * closeness[:, None, :, :]
+        target = times(previous.baseline_ties, closeness[:, None, :, :])
         need = cls._trade_need(previous, policy, incentives, params)
         for layer in TRADE_LAYERS if need is not None else ():
             target[:, layer] *= need

@@ -15,7 +15,7 @@ import functools
 import numpy as np
 
 from sim.common.vocabulary import LAYERS
-from sim.model.broadcast import keyed
+from sim.model.broadcast import keyed, times
 from sim.model.parameters import ModelParameters
 from sim.model.world import World
 from sim.model.worlds import lift
@@ -60,7 +60,8 @@ def tie_values(world: World, strength: np.ndarray, params: ModelParameters) -> n
 
     ``strength`` is the symmetric strength of the ties being valued (current or baseline).
     """
-    values = keyed(params.layer_rents, LAYERS, 4) * world.conversion * strength
+    values = times(world.conversion, keyed(params.layer_rents, LAYERS, 4))
+    values *= strength
     values[:, ENERGY] *= oil_factor(world, params)[:, :, None]
     return values
 
@@ -81,7 +82,7 @@ def weighted_values(
     n = world.trust.shape[-1]
     exposure = world.sanctions if sanctions is None else sanctions
     weights = world.trust * (1.0 - np.eye(n)) * scarcity(exposure, world.capacity, params)
-    return values * weights[:, None]
+    return times(values, weights[:, None])
 
 
 def staying_strength(world: World, strength: np.ndarray) -> np.ndarray:
@@ -94,7 +95,8 @@ def staying_strength(world: World, strength: np.ndarray) -> np.ndarray:
     them at the tie rate, as ties do) is divided out of its row. Partners' drift, trust,
     need and the partners' cuts stay in.
     """
-    return strength / np.maximum(world.own_factor, 1e-3)[:, :, :, None]
+    divisor = np.maximum(world.own_factor, 1e-3)[:, :, :, None]
+    return np.divide(strength, divisor, out=np.empty_like(strength))  # laid out like strength: see times
 
 
 def staying_sanctions(world: World) -> np.ndarray:
