@@ -16,6 +16,7 @@ import numpy as np
 
 from sim.common.vocabulary import LAYERS
 from sim.model.parameters import ModelParameters
+from sim.model.spectrum import bloc_connectivity
 from sim.model.values import dependence, partner_total, symmetric_strength, tie_values, weighted_values
 from sim.model.world import World
 from sim.model.worlds import lift
@@ -70,77 +71,18 @@ def layer_density(ties: np.ndarray) -> np.ndarray:
 def algebraic_connectivity(graph: np.ndarray) -> np.ndarray:
     """Second-smallest eigenvalue of the Laplacian D - A; zero when the bloc splits.
 
-    For four states the Laplacian's zero eigenvector (all ones) is known, so the other
-    three eigenvalues are those of a 3 x 3 symmetric matrix (:func:`deflated_laplacian`),
-    found by a fixed number of Jacobi rotations in whole-array passes over worlds: about a
-    tenth of the cost of LAPACK's per-matrix call, the same value to about 1e-15 (see
-    docs/ODD.md, 4.11), and, with no convergence test across worlds, a world's value does
-    not depend on the worlds beside it. Other sizes use ``eigvalsh``.
+    For four states, whole-array arithmetic over worlds instead of a LAPACK call per
+    world (:mod:`sim.model.spectrum`; equal to ``eigvalsh`` to about 1e-15, docs/ODD.md
+    4.11). Other sizes use ``eigvalsh``.
     """
     if graph.shape[-1] == 4:
-        return np.min(jacobi_eigenvalues(deflated_laplacian(graph)), axis=-1)
+        return bloc_connectivity(graph)
     laplacian = -graph.copy()
     n = graph.shape[-1]
     diagonal = np.arange(n)
     laplacian[:, diagonal, diagonal] = 0.0
     laplacian[:, diagonal, diagonal] = -laplacian.sum(axis=-1)
     return np.linalg.eigvalsh(laplacian)[:, 1]
-
-
-def deflated_laplacian(graph: np.ndarray) -> np.ndarray:
-    """H^T L H for the Laplacian L of a four-node graph, (R, 3, 3).
-
-    H's columns are (1, 1, -1, -1)/2, (1, -1, 1, -1)/2 and (1, -1, -1, 1)/2: orthonormal
-    and orthogonal to the all-ones vector, so H^T L H has L's three other eigenvalues.
-    Since h^T L h' = sum_{i<j} A_ij (h_i - h_j)(h'_i - h'_j), every entry is a signed sum
-    of the six edge weights.
-    """
-    a, b, c = graph[:, 0, 1], graph[:, 0, 2], graph[:, 0, 3]
-    d, e, f = graph[:, 1, 2], graph[:, 1, 3], graph[:, 2, 3]
-    deflated = np.empty((graph.shape[0], 3, 3))
-    deflated[:, 0, 0] = b + c + d + e
-    deflated[:, 1, 1] = a + c + d + f
-    deflated[:, 2, 2] = a + b + e + f
-    deflated[:, 0, 1] = deflated[:, 1, 0] = c - d
-    deflated[:, 0, 2] = deflated[:, 2, 0] = b - e
-    deflated[:, 1, 2] = deflated[:, 2, 1] = a - f
-    return deflated
-
-
-JACOBI_SWEEPS = 5  # cyclic sweeps of a 3 x 3 matrix: 4 reach rounding in tests, one more for margin
-
-
-def jacobi_eigenvalues(matrix: np.ndarray) -> np.ndarray:
-    """Eigenvalues of symmetric 3 x 3 matrices, (R, 3) unsorted, by cyclic Jacobi rotations.
-
-    Each rotation zeroes one off-diagonal entry (Golub and Van Loan, Algorithm 8.5.2); a
-    fixed number of sweeps treats every world alike. Accurate to rounding for repeated or
-    close eigenvalues too, where closed-form (trigonometric) formulas lose half the digits.
-    """
-    m = {(i, j): matrix[:, i, j].copy() for i in range(3) for j in range(i, 3)}
-    for _ in range(JACOBI_SWEEPS):
-        for p, q, r in ((0, 1, 2), (0, 2, 1), (1, 2, 0)):
-            _rotate(m, p, q, r)
-    return np.stack([m[0, 0], m[1, 1], m[2, 2]], axis=-1)
-
-
-def _rotate(m: dict[tuple[int, int], np.ndarray], p: int, q: int, r: int) -> None:
-    """One Jacobi rotation in the (p, q) plane of every world's matrix (upper triangle in ``m``).
-
-    t = tan of the rotation angle, the smaller root of t^2 + 2 theta t - 1 = 0 with
-    theta = (m_qq - m_pp) / (2 m_pq), written without dividing by m_pq (0 where m_pq is).
-    """
-    off, diff = m[p, q], m[q, q] - m[p, p]
-    denominator = np.abs(diff) + np.hypot(diff, 2.0 * off)
-    t = np.divide(np.copysign(2.0, diff) * off, denominator, out=np.zeros_like(off), where=denominator > 0)
-    cos = 1.0 / np.sqrt(t * t + 1.0)
-    sin = t * cos
-    m[p, p] = m[p, p] - t * off
-    m[q, q] = m[q, q] + t * off
-    m[p, q] = np.zeros_like(off)
-    rp, rq = m[min(r, p), max(r, p)], m[min(r, q), max(r, q)]
-    m[min(r, p), max(r, p)] = cos * rp - sin * rq
-    m[min(r, q), max(r, q)] = sin * rp + cos * rq
 
 
 def _partitions(n: int) -> np.ndarray:
