@@ -24,6 +24,8 @@ from sim.model.values import (
     bloc_value,
     staying_sanctions,
     staying_strength,
+    sum_over_layers,
+    sum_over_partners,
     symmetric_strength,
     tie_values,
     weighted_values,
@@ -103,12 +105,12 @@ def assess(
     cut_values = np.zeros(policy.deal_cut.shape)  # no deal names a layer: nothing has a price
     if policy.deal_cut.any():
         baseline = tie_values(previous, baseline_strength, params)
-        cut_values = weighted_values(previous, baseline, params, staying).sum(axis=3)
+        cut_values = sum_over_partners(weighted_values(previous, baseline, params, staying))
     bargains = strike_bargains(previous, policy, credibility, alliance_effect, cut_values, params)
     pain = lift(params.coercion_relief, 2) * coercion(
         previous, policy, strength, baseline_strength, alliance_effect, params
     )
-    partner_values = weighted.sum(axis=1)  # [i, j]: what j is worth to i, so [p, c] for patrons
+    partner_values = sum_over_layers(weighted)  # [i, j]: what j is worth to i, so [p, c] for patrons
     binding = bind_clients(
         bargains.net_pull + pain,
         partner_values,
