@@ -163,7 +163,8 @@ def coercion(
     if policy.trade.any():
         pain = pain + lift(params.trade_pain, 2) * reach * policy.trade * exports
     if policy.secondary.any():
-        assert baseline is not None, "secondary sanctions weigh the baseline ties"
+        if baseline is None:
+            raise ValueError("coercion: secondary sanctions act, but no baseline strengths were given")
         trading = strength[:, ENERGY] + strength[:, ECONOMIC]
         usual = (baseline[:, ENERGY] + baseline[:, ECONOMIC]).sum(axis=2)
         busted = np.einsum("rij,rj->ri", trading, previous.sanctions)
