@@ -133,7 +133,7 @@ class Config(RunConfig):
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
     forecast: ForecastConfig = field(default_factory=ForecastConfig)
     first_replicate: int = param(0, 0, 2**62, "index of the first replicate (replicates are chunkable too)")
-    batch_memory_mb: int = param(256, 16, 10**7, "memory for the model arrays of one batch of worlds (MB)")
+    batch_memory_mb: int = param(64, 16, 10**7, "memory for the model arrays of one batch of worlds (MB)")
     robustness: RobustnessConfig = field(default_factory=RobustnessConfig)
     portfolio: PortfolioConfig = field(default_factory=PortfolioConfig)
 

@@ -8,9 +8,15 @@ measured peak after it.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import functools
+import gc
 import math
 import resource
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,25 +25,26 @@ from sim.experiment.configuration import Config
 from sim.model.footprint import world_bytes
 
 MB = 2**20
-# Bytes per cell of a result table in memory (pandas), and per text cell (a date or a
-# name held as a Python string object).
+# Bytes per cell of a result table in memory: numbers, and text (scenario, strategy,
+# dates, names), which pandas keeps as Arrow strings.
 CELL_BYTES = 8
-TEXT_BYTES = 64
+TEXT_BYTES = 16
 
 
 def table_bytes(config: Config) -> int:
     """Bytes the job's tables take per world (summary, and the time series and ties if kept)."""
     n = len(config.scenario.states)
-    labels = 3 + len(config.design.parameters) + 1 + len(config.scenario.uncertainty.parameters)
-    summary = (labels + len(BLOC_METRICS) + 3 * len(STATE_METRICS) * n + 4) * CELL_BYTES + 2 * TEXT_BYTES
+    ensemble = len(config.scenario.uncertainty.parameters) + 1 if config.scenario.uncertainty.active else 0
+    labels = 2 + len(config.design.parameters) + ensemble  # point, replicate, design and ensemble columns
+    summary = (labels + len(BLOC_METRICS) + len(STATE_METRICS) * n + 2 * n + 2) * CELL_BYTES + 3 * TEXT_BYTES
     total = summary
     if config.record_timeseries:
-        columns = labels + 2 + len(BLOC_METRICS) + len(STATE_METRICS) * n + n * (n - 1)
-        total += (config.horizon + 1) * (columns * CELL_BYTES + TEXT_BYTES)
+        columns = labels + 1 + len(BLOC_METRICS) + len(STATE_METRICS) * n + n * (n - 1)
+        total += (config.horizon + 1) * (columns * CELL_BYTES + 3 * TEXT_BYTES)
     if config.record_ties:
         rows = len(LAYERS) * n * (n - 1) * (config.horizon // max(1, config.ties_every) + 2)
-        total += rows * ((labels + 3) * CELL_BYTES + 4 * TEXT_BYTES)
-    return 2 * total  # the job's pieces and their concatenation live side by side
+        total += rows * ((labels + 2) * CELL_BYTES + 6 * TEXT_BYTES)
+    return 2 * total  # the batches' tables and their concatenation live side by side
 
 
 @dataclass(frozen=True)
@@ -47,13 +54,10 @@ class MemoryPlan:
     worlds: int  # per strategy
     strategies: int
     batch_worlds: int
+    batches: int  # over all strategies
     model_bytes: int  # one batch
     tables_bytes: int  # the whole job
     start_bytes: int  # the process before the job
-
-    @property
-    def batches(self) -> int:
-        return self.strategies * math.ceil(self.worlds / self.batch_worlds)
 
     @property
     def estimate_mb(self) -> float:
@@ -77,13 +81,19 @@ def _count(number: int, stem: str, one: str, many: str) -> str:
 
 
 def plan_memory(config: Config, worlds: int, strategies: int) -> MemoryPlan:
-    """Batches of at most as many worlds as fit ``config.batch_memory_mb``."""
+    """Batches of at most as many worlds as fit ``config.batch_memory_mb``.
+
+    The default budget, 64 MB, is also about the fastest: a batch of a few thousand worlds
+    keeps a month's arrays in the processor's cache, while larger batches run slower per
+    world and smaller ones pay Python's fixed costs more often.
+    """
     per_world = world_bytes(config)
     batch = max(1, min(worlds, config.batch_memory_mb * MB // per_world))
     return MemoryPlan(
         worlds=worlds,
         strategies=strategies,
         batch_worlds=batch,
+        batches=strategies * math.ceil(worlds / batch),  # at least; batches hold whole points
         model_bytes=batch * per_world,
         tables_bytes=worlds * strategies * table_bytes(config),
         start_bytes=int(resident_memory_mb() * MB),
@@ -112,3 +122,42 @@ def peak_memory_mb() -> float:
         return peak
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss / MB if sys.platform == "darwin" else rss / 2**10
+
+
+@contextlib.contextmanager
+def batches_freed_as_they_finish() -> Iterator[None]:
+    """Run batches with the objects that outlive them (modules, configuration, earlier
+    tables) frozen out of the garbage collector, so that freeing each finished batch
+    (:func:`release_freed_memory`) scans only what the batch made, in milliseconds."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def release_freed_memory() -> None:
+    """Free a finished batch's model now and give its pages back to the system.
+
+    A model and its agents refer to each other, so only the cyclic garbage collector
+    frees them, and it runs by object counts, not bytes: batches would pile up. glibc
+    then keeps freed heap memory for reuse (after large NumPy arrays come and go it
+    serves even large ones from the heap). Without both, a job's resident memory would
+    grow with its number of batches instead of staying at one batch plus the tables.
+    """
+    gc.collect()
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+@functools.cache
+def _glibc() -> ctypes.CDLL | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None

@@ -24,7 +24,7 @@ from sim.common.vocabulary import RUN_TABLES
 from sim.experiment.configuration import Config, load_strategy
 from sim.experiment.designs import POINT, design_chunk
 from sim.experiment.ensembles import read_draws
-from sim.experiment.memory import plan_memory
+from sim.experiment.memory import batches_freed_as_they_finish, plan_memory, release_freed_memory
 from sim.model.bloc_model import BlocModel
 from sim.model.ensembles import DrawTable
 from sim.model.parameters import RunConfig, StrategyConfig
@@ -109,12 +109,14 @@ def run_job(config: Config, progress: bool = True) -> JobTables:
     worlds = job_worlds(config, points)
     strategies = job_strategies(config)
     plan = plan_memory(config, len(worlds), len(strategies))
+    batches = list(worlds.batches(plan.batch_worlds))
+    plan = dataclasses.replace(plan, batches=len(strategies) * len(batches))
     log.info("%s", plan.describe())
     draws = read_draws(config.scenario.uncertainty)
     pieces: dict[str, list[pd.DataFrame]] = {name: [] for name in RUN_TABLES}
     base = run_config(config)
-    batches = list(worlds.batches(plan.batch_worlds))
-    with tqdm(total=plan.batches, desc="batches", disable=not progress or plan.batches < 2) as bar:
+    bar = tqdm(total=plan.batches, desc="batches", disable=not progress or plan.batches < 2)
+    with bar, batches_freed_as_they_finish():
         for strategy in strategies:
             run = with_point(dataclasses.replace(base, strategy=strategy), {})
             tables = [_batch_tables(config, run, batch, draws, bar) for batch in batches]
@@ -143,6 +145,8 @@ def _batch_tables(
     # Mesa 3.3's Agent._ids holds every model ever built (mesa/mesa#3179): drop it, or
     # each batch's records stay in memory until the job ends
     Agent._ids.pop(model, None)
+    del model
+    release_freed_memory()
     bar.update()
     return tables
 

@@ -14,11 +14,12 @@ from scipy.special import expit
 
 from sim.model.adaptive import LeverLearner
 from sim.model.bargains import movement
+from sim.model.broadcast import times
 from sim.model.incentives import Incentives
 from sim.model.parameters import AdaptiveConfig, ModelParameters, USConfig
 from sim.model.strategies import REWARD_LEVERS, Lever, Policy
-from sim.model.values import MILITARY, TRADE_LAYERS, TREATY
-from sim.model.world import World, outgoing
+from sim.model.values import MILITARY, TRADE_LAYERS
+from sim.model.world import World, reference_ties
 from sim.model.worlds import lift
 
 
@@ -55,7 +56,7 @@ class BlocState(mesa.Agent):
         return self.model.world.trust[:, self.index, :]
 
     def step(self) -> None:
-        """Decide this month's sanctions exposure, threat, alignment, trust and outgoing ties."""
+        """Decide this month's sanctions exposure, threat, alignment, trust and own factor (S10: below)."""
         model = self.model
         previous, policy, incentives, params = (
             model.previous,
@@ -69,7 +70,6 @@ class BlocState(mesa.Agent):
         world.threat[:, i] = self._next_threat(previous, incentives, params)
         world.alignment[:, i] = self._next_alignment(previous, incentives, params)
         world.trust[:, i, :] = self._next_trust(previous, params)
-        world.ties[:, :, i, :] = self._next_ties(previous, policy, incentives, params)
         world.own_factor[:, :, i] = self._next_own_factor(previous, policy, incentives, params)
 
     def _next_sanctions(
@@ -136,32 +136,37 @@ class BlocState(mesa.Agent):
         drift = 1.0 - np.minimum(1.0, previous.alignment / previous.start_alignment)
         return 1.0 - lift(params.trust_sensitivity, 2) * drift
 
-    def _next_ties(
-        self, previous: World, policy: Policy, incentives: Incentives, params: ModelParameters
-    ) -> np.ndarray:
-        """S10: each outgoing tie moves toward a target set by alignment, need and deals, (R, L, n)."""
-        i = self.index
+    @classmethod
+    def decide_ties(cls, model: mesa.Model) -> None:
+        """S10 for every state at once: each outgoing tie moves toward a target set by
+        alignment, need and deals; row i of the (R, L, n, n) ties is state i's decision.
+
+        A state's outgoing ties are rows of four numbers per world and layer, which NumPy
+        handles slowly one row at a time; the same equation for all states together runs
+        in whole-array passes and gives the same numbers. Like every decision it reads
+        only last month's world, so it may follow the states' other decisions.
+        """
+        previous, policy, incentives, params = model.previous, model.policy, model.incentives, model.params
         a = previous.alignment
-        closeness = np.sqrt(
-            a[:, i, None] * a / (previous.start_alignment[:, i, None] * previous.start_alignment)
-        )
-        reference = previous.baseline_ties[:, :, i, :].copy()
-        reference[:, TREATY] = previous.treaties[:, i, :]  # the legal commitment in force
-        target = reference * closeness[:, None, :]
-        need = self._trade_need(previous, policy, incentives, params)
-        for layer in TRADE_LAYERS:
-            target[:, layer, :] *= need
-        target[:, MILITARY, :] += self._war_demand(previous, incentives, params)
-        keep = self.model.this_month("deal keep", lambda: self._deal_keep(policy, incentives))
-        for layer in self.model.us.cut_layers:  # no deal cuts the other layers: there keep is 1
-            target[:, layer, :] *= keep[:, layer, i, None] * keep[:, layer, :]
+        closeness = np.sqrt(a[:, :, None] * a[:, None, :] / model.start_closeness)
+        # the baseline, with the treaty layer at the legal commitment in force
+        target = times(reference_ties(previous), closeness[:, None, :, :])
+        need = cls._trade_need(previous, policy, incentives, params)
+        for layer in TRADE_LAYERS if need is not None else ():
+            target[:, layer] *= need
+        war = cls._war_demand(previous, incentives, params)
+        if war is not None:
+            target[:, MILITARY] += war
+        keep = model.this_month("deal keep", lambda: cls._deal_keep(policy, incentives))
+        for layer in model.us.cut_layers:  # no deal cuts the other layers: there keep is 1
+            target[:, layer] *= keep[:, layer, :, None] * keep[:, layer, None, :]
         np.clip(target, 0.0, 1.0, out=target)
-        target[:, :, i] = 0.0
-        current = outgoing(previous.ties, i)
-        target -= current  # in place: current + rate * (target - current), without temporaries
-        target *= lift(params.tie_rate, 3)
-        target += current
-        return target
+        diagonal = np.arange(a.shape[1])
+        target[:, :, diagonal, diagonal] = 0.0
+        target -= previous.ties  # in place: W + rate * (target - W), without temporaries
+        target *= lift(params.tie_rate, 4)
+        target += previous.ties
+        model.world.ties = target  # a new array: nothing else holds this month's ties yet
 
     @staticmethod
     def _deal_keep(policy: Policy, incentives: Incentives) -> np.ndarray:
@@ -182,37 +187,38 @@ class BlocState(mesa.Agent):
         current = previous.own_factor[:, :, i]
         return current + lift(params.tie_rate, 2) * (closeness[:, None] * keep - current)
 
+    @staticmethod
     def _trade_need(
-        self, previous: World, policy: Policy, incentives: Incentives, params: ModelParameters
-    ) -> np.ndarray:
-        """Sanctions busting raises trade ties; secondary sanctions make them costly, (R, n).
+        previous: World, policy: Policy, incentives: Incentives, params: ModelParameters
+    ) -> np.ndarray | None:
+        """Sanctions busting raises trade ties i->j; secondary sanctions make them costly, (R, n, n).
 
         A sanctioned state trades more with partners able to absorb the trade (capacity c).
+        None when the factor is exactly 1 everywhere (no rise of sanctions, no secondary ones).
         """
-        i = self.index
         capacity = previous.capacity
-        rise = self.model.this_month(
-            "rise", lambda: np.maximum(0.0, previous.sanctions - previous.start_sanctions)
+        rise = np.maximum(0.0, previous.sanctions - previous.start_sanctions)
+        if not rise.any() and not policy.secondary.any():
+            return None
+        busting = 1.0 + lift(params.sanctions_busting, 3) * (
+            rise[:, :, None] * capacity[:, None, :] + rise[:, None, :] * capacity[:, :, None]
         )
-        busting = 1.0 + lift(params.sanctions_busting, 2) * (
-            rise[:, i, None] * capacity + rise * capacity[:, i, None]
-        )
-        if not self.model.this_month("secondary", lambda: policy.secondary.any()):
+        if not policy.secondary.any():
             return busting  # no secondary sanctions anywhere: the factor below is exactly 1
-        s = previous.sanctions
-        exposure = policy.secondary[:, i, None] * s + policy.secondary * s[:, i, None]
-        secondary = 1.0 - np.minimum(
-            1.0, lift(params.secondary_bite, 2) * incentives.alliance_effect[:, None] * exposure
-        )
-        return busting * secondary
+        s, secondary = previous.sanctions, policy.secondary
+        exposure = secondary[:, :, None] * s[:, None, :] + secondary[:, None, :] * s[:, :, None]
+        cost = lift(params.secondary_bite, 3) * incentives.alliance_effect[:, None, None] * exposure
+        return busting * (1.0 - np.minimum(1.0, cost))
 
-    def _war_demand(self, previous: World, incentives: Incentives, params: ModelParameters) -> np.ndarray:
-        """Military flows to a state at war grow with its need (net of a ceasefire taken up),
-        the supplier's arms and its trust, (R, n)."""
-        i = self.index
-        change = self.model.this_month("war change", lambda: incentives.bargains.war - previous.start_war)
-        supply = previous.arms_supply[:, i, None]
-        return lift(params.war_demand, 2) * change * supply * previous.trust[:, i, :]
+    @staticmethod
+    def _war_demand(previous: World, incentives: Incentives, params: ModelParameters) -> np.ndarray | None:
+        """Military flows i->j to a state j at war grow with its need (net of a ceasefire taken
+        up), i's arms and i's trust, (R, n, n); None when no state's war need has changed."""
+        change = incentives.bargains.war - previous.start_war
+        if not change.any():
+            return None
+        supply = previous.arms_supply
+        return lift(params.war_demand, 3) * change[:, None, :] * supply[:, :, None] * previous.trust
 
 
 class UnitedStates(mesa.Agent):

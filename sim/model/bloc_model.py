@@ -73,9 +73,10 @@ class BlocModel(mesa.Model):
         self.world = World.from_calibration(self.calibration, self.replicates, resolved.us.alliance_strength)
         self.previous = self.world
         self.start_log_odds = logit(self.world.start_alignment)  # S8's anchor, fixed for the run
+        start = self.world.start_alignment
+        self.start_closeness = start[:, :, None] * start[:, None, :]  # S10's a0_i a0_j, fixed too
         streams = Streams(config.seed, resolved.identities, resolved.identity_of_world, worlds.replicate)
-        noise = streams.draw("decision_noise", (self.horizon, len(self.states)))
-        self.month_noise = np.ascontiguousarray(noise.transpose(1, 2, 0))  # (T, n, R): a month's in one row
+        self.month_noise = streams.draw("decision_noise", (self.horizon, len(self.states)))  # (T, n, R)
         self.shocks = RandomShocks.draw(resolved.random_shocks, self.states, self.horizon, streams)
         self.relations = Relations.of(self.world, self.params)
         self.references = start_values(self.world, self.params)  # V0 (S2) and E0 (S11)
@@ -89,7 +90,8 @@ class BlocModel(mesa.Model):
         jitter = None
         if adaptive.enabled:
             reviews = self.horizon // int(np.min(adaptive.review_every)) + 1
-            jitter = streams.draw("exploration", (reviews, len(resolved.levers)))
+            drawn = streams.draw("exploration", (reviews, len(resolved.levers)))  # (reviews, Q, R)
+            jitter = np.moveaxis(drawn, -1, 0)  # (R, reviews, Q), as the learner reads it
         self.us = UnitedStates(self, resolved.levers, resolved.us, adaptive, self.states, jitter)
         self.recorder = Recorder(self, record_ties=config.record_ties, ties_every=config.ties_every)
         # Without a time series, ties or a lever conditioned on a metric, the metrics of
@@ -134,6 +136,7 @@ class BlocModel(mesa.Model):
         )
         self.us.pay_rewards(self.incentives.bargains.takeup)
         self.bloc_states.do("step")
+        BlocState.decide_ties(self)
         self.month += 1
         self._observe()
         if self.month >= self.horizon:

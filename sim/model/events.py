@@ -119,8 +119,8 @@ class RandomShocks:
 
     specs: tuple[RandomShockConfig, ...]
     actors: tuple[tuple[int, ...], ...]
-    occurrence: np.ndarray  # (R, T, K) uniforms
-    pair: np.ndarray  # (R, T, K) uniforms choosing the ordered pair
+    occurrence: np.ndarray  # (T, K, R) uniforms
+    pair: np.ndarray  # (T, K, R) uniforms choosing the ordered pair
 
     @classmethod
     def draw(
@@ -151,7 +151,7 @@ class RandomShocks:
         pairs = [(i, j) for i in range(n_states) for j in range(n_states) if i != j]
         struck_kinds = set()
         for k, spec in enumerate(self.specs):
-            struck = self.occurrence[:, step, k] < spec.rate
+            struck = self.occurrence[step, k] < spec.rate
             if not struck.any():
                 continue
             struck_kinds.add(spec.kind)
@@ -159,7 +159,7 @@ class RandomShocks:
                 event = Event(step, spec.kind, self.actors[k], spec.magnitude, spec.kind)
                 apply_event(world, event, struck, model)
                 continue
-            choice = np.minimum((self.pair[:, step, k] * len(pairs)).astype(int), len(pairs) - 1)
+            choice = np.minimum((self.pair[step, k] * len(pairs)).astype(int), len(pairs) - 1)
             for index, pair in enumerate(pairs):
                 mask = struck & (choice == index)
                 if mask.any():

@@ -24,6 +24,8 @@ from sim.model.values import (
     bloc_value,
     staying_sanctions,
     staying_strength,
+    sum_over_layers,
+    sum_over_partners,
     symmetric_strength,
     tie_values,
     weighted_values,
@@ -95,17 +97,21 @@ def assess(
     staying = staying_sanctions(previous)
     values = tie_values(previous, staying_strength(previous, strength), params)
     weighted = weighted_values(previous, values, params, staying)
-    baseline_strength = symmetric_strength(previous.baseline_ties)
+    # the baseline ties' strengths price deal cuts and weigh secondary sanctions: where
+    # neither acts this month nothing reads them
+    baseline_strength = None
+    if policy.deal_cut.any() or policy.secondary.any():
+        baseline_strength = symmetric_strength(previous.baseline_ties)
     cut_values = np.zeros(policy.deal_cut.shape)  # no deal names a layer: nothing has a price
     if policy.deal_cut.any():
         reference = symmetric_strength(reference_ties(previous))
         baseline = tie_values(previous, reference, params)
-        cut_values = weighted_values(previous, baseline, params, staying).sum(axis=3)
+        cut_values = sum_over_partners(weighted_values(previous, baseline, params, staying))
     bargains = strike_bargains(previous, policy, credibility, alliance_effect, cut_values, params)
     pain = lift(params.coercion_relief, 2) * coercion(
         previous, policy, strength, baseline_strength, alliance_effect, params
     )
-    partner_values = weighted.sum(axis=1)  # [i, j]: what j is worth to i, so [p, c] for patrons
+    partner_values = sum_over_layers(weighted)  # [i, j]: what j is worth to i, so [p, c] for patrons
     binding = bind_clients(
         bargains.net_pull + pain,
         partner_values,
@@ -136,7 +142,7 @@ def coercion(
     previous: World,
     policy: Policy,
     strength: np.ndarray,
-    baseline: np.ndarray,
+    baseline: np.ndarray | None,
     alliance_effect: np.ndarray,
     params: ModelParameters,
 ) -> np.ndarray:
@@ -147,18 +153,25 @@ def coercion(
     secondary sanctions put X_i at risk in proportion to b_i, the share of the state's
     bloc trade ties (on their baseline) that runs to sanctioned partners, weighted by the
     partners' exposure. ``strength`` and ``baseline`` are the symmetric strengths of the
-    current and the baseline ties.
+    current and the baseline ties (``baseline`` may be None where no secondary sanctions act).
+
+    The term of a lever that acts nowhere this month is exactly zero and is skipped.
     """
     extra = np.maximum(0.0, previous.sanctions - previous.baseline_sanctions)
+    pain = lift(params.sanctions_cost, 2) * extra
     exports = previous.western_exports
     reach = alliance_effect[:, None]
-    trade = lift(params.trade_pain, 2) * reach * policy.trade * exports
-    trading = strength[:, ENERGY] + strength[:, ECONOMIC]
-    usual = (baseline[:, ENERGY] + baseline[:, ECONOMIC]).sum(axis=2)
-    busted = np.einsum("rij,rj->ri", trading, previous.sanctions)
-    share = np.divide(busted, usual, out=np.zeros_like(busted), where=usual > 0)
-    secondary = lift(params.secondary_bite, 2) * reach * policy.secondary * exports * share
-    return lift(params.sanctions_cost, 2) * extra + trade + secondary
+    if policy.trade.any():
+        pain = pain + lift(params.trade_pain, 2) * reach * policy.trade * exports
+    if policy.secondary.any():
+        if baseline is None:
+            raise ValueError("coercion: secondary sanctions act, but no baseline strengths were given")
+        trading = strength[:, ENERGY] + strength[:, ECONOMIC]
+        usual = (baseline[:, ENERGY] + baseline[:, ECONOMIC]).sum(axis=2)
+        busted = np.einsum("rij,rj->ri", trading, previous.sanctions)
+        share = np.divide(busted, usual, out=np.zeros_like(busted), where=usual > 0)
+        pain = pain + lift(params.secondary_bite, 2) * reach * policy.secondary * exports * share
+    return pain
 
 
 def entrapment(

@@ -16,7 +16,8 @@ import numpy as np
 
 from sim.common.vocabulary import LAYERS
 from sim.model.parameters import ModelParameters
-from sim.model.values import dependence, symmetric_strength, tie_values, weighted_values
+from sim.model.spectrum import bloc_connectivity
+from sim.model.values import dependence, partner_total, symmetric_strength, tie_values, weighted_values
 from sim.model.world import World
 from sim.model.worlds import lift
 
@@ -68,7 +69,14 @@ def layer_density(ties: np.ndarray) -> np.ndarray:
 
 
 def algebraic_connectivity(graph: np.ndarray) -> np.ndarray:
-    """Second-smallest eigenvalue of the Laplacian D - A; zero when the bloc splits."""
+    """Second-smallest eigenvalue of the Laplacian D - A; zero when the bloc splits.
+
+    For four states, whole-array arithmetic over worlds instead of a LAPACK call per
+    world (:mod:`sim.model.spectrum`; equal to ``eigvalsh`` to about 1e-15, docs/ODD.md
+    4.11). Other sizes use ``eigvalsh``.
+    """
+    if graph.shape[-1] == 4:
+        return bloc_connectivity(graph)
     laplacian = -graph.copy()
     n = graph.shape[-1]
     diagonal = np.arange(n)
@@ -139,7 +147,7 @@ def measure_states(
     """
     strength = (relations or Relations.of(world, model)).strength
     weighted = weighted_values(world, tie_values(world, strength, model), model)
-    partners = weighted.sum(axis=(1, 3))  # the partner part of S2
+    partners = partner_total(weighted)  # the partner part of S2
     zeros = np.zeros_like(world.alignment)
     return {
         "alignment": world.alignment,

@@ -190,13 +190,17 @@ class Streams:
     replicates: np.ndarray  # (W,)
 
     def draw(self, purpose: str, shape: tuple[int, ...], kind: str = "normal") -> np.ndarray:
-        """(W, *shape) numbers, each world's from its own replicate's stream."""
+        """(*shape, W) numbers, each world's from its own replicate's stream.
+
+        The world axis comes last, so the numbers a month needs for all worlds (a row of
+        ``shape``) lie together in memory.
+        """
         if len(self.identities) == 1:
             return self._draw(self.identities[0], self.replicates, purpose, shape, kind)
-        out = np.empty((len(self.replicates), *shape))
+        out = np.empty((*shape, len(self.replicates)))
         for k, identity in enumerate(self.identities):
             rows = np.flatnonzero(self.identity_of_world == k)
-            out[rows] = self._draw(identity, self.replicates[rows], purpose, shape, kind)
+            out[..., rows] = self._draw(identity, self.replicates[rows], purpose, shape, kind)
         return out
 
     def _draw(
@@ -205,6 +209,7 @@ class Streams:
         """Each distinct replicate drawn once, then handed to every world that has it."""
         unique, inverse = np.unique(replicates, return_inverse=True)
         drawn = draw_per_replicate(self.root_seed, identity, unique, purpose, shape, kind)
+        by_replicate = np.ascontiguousarray(np.moveaxis(drawn, 0, -1))
         if len(unique) == len(replicates) and (unique == replicates).all():
-            return drawn
-        return drawn[inverse.reshape(-1)]
+            return by_replicate
+        return np.take(by_replicate, inverse.reshape(-1), axis=-1)

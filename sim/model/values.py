@@ -15,7 +15,7 @@ import functools
 import numpy as np
 
 from sim.common.vocabulary import LAYERS
-from sim.model.broadcast import keyed
+from sim.model.broadcast import keyed, times
 from sim.model.parameters import ModelParameters
 from sim.model.world import World
 from sim.model.worlds import lift
@@ -60,7 +60,8 @@ def tie_values(world: World, strength: np.ndarray, params: ModelParameters) -> n
 
     ``strength`` is the symmetric strength of the ties being valued (current or baseline).
     """
-    values = keyed(params.layer_rents, LAYERS, 4) * world.conversion * strength
+    values = times(world.conversion, keyed(params.layer_rents, LAYERS, 4))
+    values *= strength
     values[:, ENERGY] *= oil_factor(world, params)[:, :, None]
     return values
 
@@ -81,7 +82,7 @@ def weighted_values(
     n = world.trust.shape[-1]
     exposure = world.sanctions if sanctions is None else sanctions
     weights = world.trust * (1.0 - np.eye(n)) * scarcity(exposure, world.capacity, params)
-    return values * weights[:, None]
+    return times(values, weights[:, None])
 
 
 def staying_strength(world: World, strength: np.ndarray) -> np.ndarray:
@@ -94,12 +95,54 @@ def staying_strength(world: World, strength: np.ndarray) -> np.ndarray:
     them at the tie rate, as ties do) is divided out of its row. Partners' drift, trust,
     need and the partners' cuts stay in.
     """
-    return strength / np.maximum(world.own_factor, 1e-3)[:, :, :, None]
+    divisor = np.maximum(world.own_factor, 1e-3)[:, :, :, None]
+    return np.divide(strength, divisor, out=np.empty_like(strength))  # laid out like strength: see times
 
 
 def staying_sanctions(world: World) -> np.ndarray:
     """Sanctions exposure a state faces if it stays: no less than its baseline, (R, n)."""
     return np.maximum(world.sanctions, world.baseline_sanctions)
+
+
+# NumPy adds a row of fewer than eight numbers left to right, and a reduction over a
+# leading axis one slice after another; the sums below add in those orders, as
+# whole-array additions, so they give NumPy's numbers. Its own reductions over the small
+# axes of a (R, L, n, n) array step through four numbers at a time and cost two to five
+# times as much. Longer axes are summed pairwise by NumPy: it is left to do them.
+_SHORT = 8
+
+
+def sum_over_partners(values: np.ndarray) -> np.ndarray:
+    """``values.sum(axis=-1)``: over the last (partner) axis, the same numbers."""
+    n = values.shape[-1]
+    if n >= _SHORT or n < 2:
+        return values.sum(axis=-1)
+    total = values[..., 0] + values[..., 1]
+    for j in range(2, n):
+        total += values[..., j]
+    return total
+
+
+def sum_over_layers(values: np.ndarray) -> np.ndarray:
+    """``values.sum(axis=1)``: over the layer axis of (R, L, ...), the same numbers."""
+    layers = values.shape[1]
+    if layers >= _SHORT or layers < 2:
+        return values.sum(axis=1)
+    total = values[:, 0] + values[:, 1]
+    for layer in range(2, layers):
+        total += values[:, layer]
+    return total
+
+
+def partner_total(weighted: np.ndarray) -> np.ndarray:
+    """sum_l sum_j of (R, L, n, n) values: what all partners in all layers are worth to i, (R, n).
+
+    The same numbers as ``weighted.sum(axis=(1, 3))``, which NumPy adds row by row, then
+    layer by layer.
+    """
+    if weighted.shape[-1] >= _SHORT:
+        return weighted.sum(axis=(1, 3))
+    return sum_over_layers(sum_over_partners(weighted))
 
 
 def bloc_value(world: World, weighted: np.ndarray, params: ModelParameters) -> np.ndarray:
@@ -108,7 +151,7 @@ def bloc_value(world: World, weighted: np.ndarray, params: ModelParameters) -> n
     The last term is the security value of alignment itself: the share of its defence
     burden M_i the bloc is worth to a state per unit of perceived US threat.
     """
-    partners = weighted.sum(axis=(1, 3))
+    partners = partner_total(weighted)
     security = lift(params.threat_cohesion, 2) * world.threat * world.military_burden
     return partners + security
 

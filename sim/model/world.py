@@ -11,7 +11,6 @@ trust and alignment are outputs. Bloc-state agents read and write views of these
 from __future__ import annotations
 
 import dataclasses
-import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +19,9 @@ from sim.common.vocabulary import LAYERS
 from sim.model.calibration import Calibration
 
 DYNAMIC = ("ties", "trust", "sanctions", "threat", "alignment", "war", "oil", "alliance", "own_factor")
+# Month-to-month state that its submodel replaces with a new array rather than writing
+# into (S10 hands the world new ties): a snapshot may share it.
+REPLACED = ("ties",)
 # Dimensions of a calibration array common to all worlds (every other one is per state,
 # one dimension); an array with one more dimension holds a value per world.
 _CALIBRATION_NDIM = {"ties": 3, "trust": 2, "conversion": 3}
@@ -106,9 +108,11 @@ class World:
         )
 
     def copy(self) -> World:
-        """A snapshot for synchronous updating: the month-to-month state is copied, the
-        reference levels are shared (nothing changes them while agents decide)."""
-        return dataclasses.replace(self, **{name: getattr(self, name).copy() for name in DYNAMIC})
+        """A snapshot for synchronous updating: the month-to-month state that agents write
+        into is copied; the reference levels and the state replaced as a whole are shared
+        (nothing changes them while agents decide)."""
+        written = [name for name in DYNAMIC if name not in REPLACED]
+        return dataclasses.replace(self, **{name: getattr(self, name).copy() for name in written})
 
     @property
     def replicates(self) -> int:
@@ -121,19 +125,3 @@ def reference_ties(world: World) -> np.ndarray:
     reference = world.baseline_ties.copy()
     reference[:, LAYERS.index("treaty")] = world.treaties
     return reference
-
-
-def outgoing(ties: np.ndarray, i: int) -> np.ndarray:
-    """``ties[:, :, i, :]`` of a (R, L, n, n) array as a contiguous (R, L, n) copy.
-
-    The slice itself is strided, so arithmetic on it runs one 4-element row at a time;
-    gathered into a contiguous array, the same arithmetic runs in one pass.
-    """
-    worlds, layers, n, _ = ties.shape
-    flat = ties.reshape(worlds, -1)
-    return np.take(flat, _outgoing_positions(layers, n, i), axis=1).reshape(worlds, layers, n)
-
-
-@functools.lru_cache(maxsize=64)
-def _outgoing_positions(layers: int, n: int, i: int) -> np.ndarray:
-    return np.arange(layers * n * n).reshape(layers, n, n)[:, i, :].reshape(-1)

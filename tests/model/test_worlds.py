@@ -83,13 +83,13 @@ def test_under_common_random_numbers_a_replicate_meets_the_same_noise_and_shocks
     for model in models:
         # worlds 0-2 are replicates 5-7 at the first point, worlds 3-5 the same replicates at the second
         np.testing.assert_array_equal(model.noise[:3], model.noise[3:])
-        np.testing.assert_array_equal(model.shocks.occurrence[:3], model.shocks.occurrence[3:])
+        np.testing.assert_array_equal(model.shocks.occurrence[..., :3], model.shocks.occurrence[..., 3:])
         assert not np.array_equal(model.noise[0], model.noise[1])
     np.testing.assert_array_equal(models[0].noise, models[1].noise)
     np.testing.assert_array_equal(models[0].shocks.pair, models[1].shocks.pair)
     # a shock strikes where its uniform falls below the world's own rate: more often at the second point
-    struck = models[0].shocks.occurrence[:, :, 0] < np.repeat([0.2, 0.4], 3)[:, None]
-    assert struck[3:].sum() > struck[:3].sum()
+    struck = models[0].shocks.occurrence[:, 0, :] < np.repeat([0.2, 0.4], 3)
+    assert struck[:, 3:].sum() > struck[:, :3].sum()
 
 
 def test_per_configuration_streams_differ_between_points():
@@ -123,3 +123,17 @@ def test_paths_that_are_not_world_parameters_are_refused(path, message):
 def test_a_table_of_worlds_and_a_replicate_range_are_not_both_accepted():
     with pytest.raises(ConfigError, match="either a table of worlds or first_replicate"):
         BlocModel(run_config(replicates=1, horizon=2), worlds=Worlds.replicates(0, 3), replicates=3)
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (lambda: Worlds([0, 0], [1, 2], {"model.rationality": [1.0]}), "one entry per world"),
+        (lambda: Worlds([0], [1], {"model.rationality": [float("nan")]}), "must be finite"),
+        (lambda: Worlds([0], [-1]), "non-negative"),
+        (lambda: Worlds([], []), "at least one world"),
+    ],
+)
+def test_a_malformed_table_of_worlds_is_refused(table, message):
+    with pytest.raises(ConfigError, match=message):
+        table()
