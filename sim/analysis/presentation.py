@@ -50,9 +50,9 @@ def _source(dataset: Dataset, root: Path) -> str:
     except ValueError:
         where = Path(Path(root).resolve().name)
     manifest = dataset.manifests[0] if dataset.manifests else {}
-    git = manifest.get("git") or {}
-    commit = (git.get("commit") or "unknown")[:12]
-    dirty = " with uncommitted changes" if git.get("dirty") else ""
+    code = manifest.get("code") or {}
+    commit = (code.get("commit") or "unknown")[:12]
+    dirty = " with uncommitted changes" if code.get("dirty") else ""
     return f"Source: {where} (configuration hash {manifest.get('config_hash', '?')}, commit {commit}{dirty})."
 
 

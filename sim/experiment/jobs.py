@@ -17,7 +17,7 @@ from pathlib import Path
 from sim.experiment.configuration import Analysis, Config, plain
 from sim.experiment.preflight import preflight
 from sim.experiment.provenance import code_version, config_hash, data_checksums, identity, package_versions
-from sim.experiment.runner import run_job
+from sim.experiment.runner import job_strategies, run_job
 from sim.experiment.storage import (
     MANIFEST,
     SUPERSEDED,
@@ -60,8 +60,15 @@ class JobIdentity:
 
 
 def job_identity(config: Config) -> JobIdentity:
-    """The identity of a job, and the hash of its design without the chunk index."""
+    """The identity of a job, and the hash of its design without the chunk index.
+
+    A comparison names its strategies; their definitions are read from their files, so
+    the definitions, not only the names, enter the hash: an edited strategy file makes
+    its jobs run again instead of reusing results of the old definition.
+    """
     resolved = plain(config)
+    if config.experiment.strategies:
+        resolved["strategy_definitions"] = [plain(strategy) for strategy in job_strategies(config)]
     design = dict(resolved["design"], chunk=None)
     return JobIdentity(
         config_hash=config_hash(resolved),

@@ -43,6 +43,7 @@ def test_a_caption_beside_each_figure_names_strategies_worlds_and_horizon(drawn_
     assert "status quo (ref.), adaptive, alliance first" in text and "12 replicate worlds" in text
     assert "horizon 24 months (2025-01 to 2027-01)" in text
     assert f"Source: {compare.path.parents[1].name} (configuration hash" in text
+    assert "commit unknown" not in text  # the tests run inside the project's git checkout
 
 
 def test_no_two_labels_overlap(drawn_figures):

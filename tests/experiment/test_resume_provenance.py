@@ -79,6 +79,20 @@ def test_the_identity_covers_configuration_data_and_code(data_copy):
     )
 
 
+def test_an_edited_strategy_file_changes_the_identity(tmp_path, monkeypatch):
+    from sim.experiment import configuration
+
+    configs = tmp_path / "configs"
+    shutil.copytree(configuration.CONFIG_DIR, configs)
+    monkeypatch.setattr(configuration, "CONFIG_DIR", configs)
+    overrides = ("experiment=compare_strategies", "experiment.strategies=[status_quo,pyongyang_deal]", *SMALL)
+    first = job_identity(compose(*overrides))
+    deal = configs / "strategy" / "pyongyang_deal.yaml"
+    deal.write_text(deal.read_text().replace("intensity: 1.0", "intensity: 0.5"))
+    edited = job_identity(compose(*overrides))
+    assert edited.key != first.key and edited.design_hash != first.design_hash
+
+
 def test_a_corrupt_manifest_marks_the_job_unfinished_and_it_is_recomputed(tmp_path, caplog):
     job = tmp_path / "job"
     run(job)
