@@ -67,11 +67,25 @@ def bind_clients(
 
 
 def _fund_most_valuable_first(asked: np.ndarray, worth: np.ndarray, budget: np.ndarray) -> np.ndarray:
-    """Each patron pays its clients' requests in order of their worth to it until its budget runs out."""
+    """Each patron pays its clients' requests in order of their worth to it until its budget runs out.
+
+    The same numbers as sorting each patron's row with ``take_along_axis`` and summing it
+    with ``cumsum``; but gathers by flat position and a running sum over the few clients,
+    in ``cumsum``'s order, cost half as much for rows of a handful of clients.
+    """
+    n = worth.shape[-1]
     order = np.argsort(-worth, axis=2, kind="stable")
-    requests = np.take_along_axis(asked, order, axis=2)
-    before = np.cumsum(requests, axis=2) - requests
-    funded = np.clip(budget[:, :, None] - before, 0.0, requests)
-    paid = np.empty_like(funded)
-    np.put_along_axis(paid, order, funded, axis=2)
-    return paid
+    order += np.arange(0, worth.size, n).reshape((*worth.shape[:-1], 1))  # flat positions
+    slots = order.reshape(-1)
+    requests = asked.reshape(-1).take(slots).reshape(worth.shape)
+    before = np.empty_like(requests)  # what the more valuable clients asked: cumsum - request
+    total = requests[..., 0].copy()
+    before[..., 0] = total - requests[..., 0]
+    for k in range(1, n):
+        total += requests[..., k]
+        before[..., k] = total - requests[..., k]
+    np.subtract(budget[:, :, None], before, out=before)
+    funded = np.clip(before, 0.0, requests, out=before)
+    paid = np.empty(worth.size)
+    paid[slots] = funded.reshape(-1)
+    return paid.reshape(worth.shape)

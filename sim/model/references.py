@@ -1,0 +1,51 @@
+"""The reference ties and their symmetric strengths, kept for a run until an event moves them.
+
+The baseline ties never change during a run and the treaties in force change only when a
+treaty event strikes; yet S10 relaxes ties towards the reference every month, and deal
+cuts and secondary sanctions price the baseline's strengths every month. Recomputing
+them each month costs whole passes over (R, L, n, n) arrays for the same numbers, so the
+model keeps them here and forgets them when a treaty event strikes (``forget``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.model.values import symmetric_strength
+from sim.model.world import World, reference_ties
+
+# Event kinds that write the treaties in force (the baseline ties no event writes).
+CHANGES_REFERENCE: tuple[str, ...] = ("treaty",)
+
+
+class References:
+    """Reference ties and strengths of one run's worlds, each computed when first read.
+
+    The arrays handed out are shared between months: readers must not write into them.
+    """
+
+    def __init__(self) -> None:
+        self._cached: dict[str, np.ndarray] = {}
+
+    def forget(self) -> None:
+        """Drop everything: the treaties in force have changed."""
+        self._cached.clear()
+
+    def ties(self, world: World) -> np.ndarray:
+        """``reference_ties(world)``: the baseline with the treaty layer at the treaties in force."""
+        return self._get("ties", lambda: reference_ties(world))
+
+    def strength(self, world: World) -> np.ndarray:
+        """Symmetric strength of the reference ties (what deal cuts are priced on)."""
+        return self._get("strength", lambda: symmetric_strength(self.ties(world)))
+
+    def baseline_strength(self, world: World) -> np.ndarray:
+        """Symmetric strength of the baseline ties (what secondary sanctions weigh)."""
+        return self._get("baseline", lambda: symmetric_strength(world.baseline_ties))
+
+    def _get(self, name: str, compute) -> np.ndarray:
+        if name not in self._cached:
+            array = compute()
+            array.flags.writeable = False  # shared between months: a write would be a bug
+            self._cached[name] = array
+        return self._cached[name]
