@@ -99,7 +99,8 @@ def assess(
     strength = symmetric_strength(previous.ties) if strength is None else strength
     graph = aggregate_graph(strength, params) if graph is None else graph
     staying = staying_sanctions(previous)
-    values = tie_values(previous, staying_strength(previous, strength), params)
+    rents = kept.rents(previous, params)
+    values = tie_values(previous, staying_strength(previous, strength), params, rents)
     weighted = weighted_values(previous, values, params, staying)
     # the baseline ties' strengths price deal cuts and weigh secondary sanctions: where
     # neither acts this month nothing reads them
@@ -108,7 +109,7 @@ def assess(
         baseline_strength = kept.baseline_strength(previous)
     cut_values = np.zeros(policy.deal_cut.shape)  # no deal names a layer: nothing has a price
     if policy.deal_cut.any():
-        baseline = tie_values(previous, kept.strength(previous), params)
+        baseline = tie_values(previous, kept.strength(previous), params, rents)
         cut_values = sum_over_partners(weighted_values(previous, baseline, params, staying))
     bargains = strike_bargains(previous, policy, credibility, alliance_effect, cut_values, params)
     pain = lift(params.coercion_relief, 2) * coercion(

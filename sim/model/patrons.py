@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.model.parameters import ModelParameters
+from sim.model.values import sum_over_layers, sum_over_partners
 from sim.model.worlds import lift
 
 
@@ -56,13 +57,13 @@ def bind_clients(
     n = need.shape[1]
     caps = lift(params.patron_compensation, 3) * worth_usd * (1.0 - np.eye(n))
     need_usd = need * scale
-    total = caps.sum(axis=1)  # per client
+    total = sum_over_layers(caps)  # caps.sum(axis=1): over patrons, per client
     share = np.minimum(1.0, np.divide(need_usd, total, out=np.zeros_like(total), where=total > 0))
     asked = caps * share[:, None, :]
     budget = np.broadcast_to(lift(params.patron_budget, 2) * capacity * scale, need.shape)
     paid = _fund_most_valuable_first(asked, worth_usd, budget)
     received = np.einsum("rcp,rpc->rc", trust, paid) / scale
-    spent = paid.sum(axis=2) / scale
+    spent = sum_over_partners(paid) / scale
     return Binding(paid, received, spent)
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model.values import symmetric_strength
+from sim.model.parameters import ModelParameters
+from sim.model.values import rent_rates, symmetric_strength
 from sim.model.world import World, reference_ties
 
 # Event kinds that write the treaties in force (the baseline ties no event writes).
@@ -19,7 +20,8 @@ CHANGES_REFERENCE: tuple[str, ...] = ("treaty",)
 
 
 class References:
-    """Reference ties and strengths of one run's worlds, each computed when first read.
+    """Reference ties and strengths (and the rent rates, fixed for a run) of one run's worlds,
+    each computed when first read.
 
     The arrays handed out are shared between months: readers must not write into them.
     """
@@ -42,6 +44,10 @@ class References:
     def baseline_strength(self, world: World) -> np.ndarray:
         """Symmetric strength of the baseline ties (what secondary sanctions weigh)."""
         return self._get("baseline", lambda: symmetric_strength(world.baseline_ties))
+
+    def rents(self, world: World, params: ModelParameters) -> np.ndarray:
+        """``rent_rates``: layer rents times the conversion into % GDP (fixed for a run)."""
+        return self._get("rents", lambda: rent_rates(world, params))
 
     def _get(self, name: str, compute) -> np.ndarray:
         if name not in self._cached:
