@@ -109,7 +109,7 @@ def assess(
         baseline_strength = kept.baseline_strength(previous)
     cut_values = np.zeros(policy.deal_cut.shape)  # no deal names a layer: nothing has a price
     if policy.deal_cut.any():
-        baseline = tie_values(previous, kept.strength(previous), params, rents)
+        baseline = kept.values(previous, params)
         cut_values = sum_over_partners(weighted_values(previous, baseline, params, staying))
     bargains = strike_bargains(previous, policy, credibility, alliance_effect, cut_values, params)
     pain = lift(params.coercion_relief, 2) * coercion(

@@ -4,7 +4,8 @@ The baseline ties never change during a run and the treaties in force change onl
 treaty event strikes; yet S10 relaxes ties towards the reference every month, and deal
 cuts and secondary sanctions price the baseline's strengths every month. Recomputing
 them each month costs whole passes over (R, L, n, n) arrays for the same numbers, so the
-model keeps them here and forgets them when a treaty event strikes (``forget``).
+model keeps them here and forgets them when a treaty or an oil-price event strikes
+(``forget``): the value of the reference ties also follows the oil stakes.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from __future__ import annotations
 import numpy as np
 
 from sim.model.parameters import ModelParameters
-from sim.model.values import rent_rates, symmetric_strength
+from sim.model.values import rent_rates, symmetric_strength, tie_values
 from sim.model.world import World, reference_ties
 
-# Event kinds that write the treaties in force (the baseline ties no event writes).
-CHANGES_REFERENCE: tuple[str, ...] = ("treaty",)
+# Event kinds that write what is kept: the treaties in force (the baseline ties no event
+# writes) and the oil stakes that weigh energy ties (nothing else writes them).
+CHANGES_REFERENCE: tuple[str, ...] = ("treaty", "oil_price")
 
 
 class References:
@@ -30,7 +32,7 @@ class References:
         self._cached: dict[str, np.ndarray] = {}
 
     def forget(self) -> None:
-        """Drop everything: the treaties in force have changed."""
+        """Drop everything: the treaties in force or the oil stakes have changed."""
         self._cached.clear()
 
     def ties(self, world: World) -> np.ndarray:
@@ -48,6 +50,12 @@ class References:
     def rents(self, world: World, params: ModelParameters) -> np.ndarray:
         """``rent_rates``: layer rents times the conversion into % GDP (fixed for a run)."""
         return self._get("rents", lambda: rent_rates(world, params))
+
+    def values(self, world: World, params: ModelParameters) -> np.ndarray:
+        """``tie_values`` of the reference strengths: what deal cuts are priced on, % GDP."""
+        return self._get(
+            "values", lambda: tie_values(world, self.strength(world), params, self.rents(world, params))
+        )
 
     def _get(self, name: str, compute) -> np.ndarray:
         if name not in self._cached:
