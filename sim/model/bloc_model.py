@@ -121,8 +121,8 @@ class BlocModel(mesa.Model):
     def step(self) -> None:
         """One month: shocks, the US policy, then every state decides from last month's world."""
         struck = self._apply_shocks()
-        if struck & set(CHANGES_REFERENCE):
-            self.kept_references.forget()
+        if struck & CHANGES_REFERENCE:
+            self.kept_references.forget(struck)
         self.previous = self.world.copy()
         self._month_values = {}
         self.relations = self._relations_of_previous(struck)

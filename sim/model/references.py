@@ -16,9 +16,16 @@ from sim.model.parameters import ModelParameters
 from sim.model.values import rent_rates, symmetric_strength, tie_values
 from sim.model.world import World, reference_ties
 
-# Event kinds that write what is kept: the treaties in force (the baseline ties no event
-# writes) and the oil stakes that weigh energy ties (nothing else writes them).
-CHANGES_REFERENCE: tuple[str, ...] = ("treaty", "oil_price")
+# What each kept array is computed from that an event may write: the treaties in force
+# (the baseline ties no event writes) and the oil stakes that weigh energy ties (nothing
+# else writes them). Oil shocks strike some world in most months of a large batch: they
+# must not drop the strengths, which do not read the oil stakes.
+READS_EVENTS: dict[str, frozenset[str]] = {
+    "ties": frozenset({"treaty"}),
+    "strength": frozenset({"treaty"}),
+    "values": frozenset({"treaty", "oil_price"}),
+}
+CHANGES_REFERENCE: frozenset[str] = frozenset().union(*READS_EVENTS.values())
 
 
 class References:
@@ -31,9 +38,10 @@ class References:
     def __init__(self) -> None:
         self._cached: dict[str, np.ndarray] = {}
 
-    def forget(self) -> None:
-        """Drop everything: the treaties in force or the oil stakes have changed."""
-        self._cached.clear()
+    def forget(self, struck: set[str]) -> None:
+        """Drop what the event kinds that ``struck`` this month may have changed."""
+        for name in [name for name in self._cached if READS_EVENTS.get(name, frozenset()) & struck]:
+            del self._cached[name]
 
     def ties(self, world: World) -> np.ndarray:
         """``reference_ties(world)``: the baseline with the treaty layer at the treaties in force."""
