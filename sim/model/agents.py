@@ -19,7 +19,7 @@ from sim.model.incentives import Incentives
 from sim.model.parameters import AdaptiveConfig, ModelParameters, USConfig
 from sim.model.strategies import REWARD_LEVERS, Lever, Policy
 from sim.model.values import MILITARY, TRADE_LAYERS
-from sim.model.world import World, reference_ties
+from sim.model.world import World
 from sim.model.worlds import lift
 
 
@@ -150,7 +150,7 @@ class BlocState(mesa.Agent):
         a = previous.alignment
         closeness = np.sqrt(a[:, :, None] * a[:, None, :] / model.start_closeness)
         # the baseline, with the treaty layer at the legal commitment in force
-        target = times(reference_ties(previous), closeness[:, None, :, :])
+        target = times(model.kept_references.ties(previous), closeness[:, None, :, :])
         need = cls._trade_need(previous, policy, incentives, params)
         for layer in TRADE_LAYERS if need is not None else ():
             target[:, layer] *= need

@@ -26,6 +26,7 @@ from sim.model.incentives import Incentives, assess, start_values
 from sim.model.metrics import Relations, measure, measure_states
 from sim.model.parameters import ModelParameters, RunConfig, check_ranges
 from sim.model.records import Recorder
+from sim.model.references import CHANGES_REFERENCE, References
 from sim.model.resolution import resolve
 from sim.model.seeding import Streams
 from sim.model.strategies import Policy
@@ -79,6 +80,7 @@ class BlocModel(mesa.Model):
         self.month_noise = streams.draw("decision_noise", (self.horizon, len(self.states)))  # (T, n, R)
         self.shocks = RandomShocks.draw(resolved.random_shocks, self.states, self.horizon, streams)
         self.relations = Relations.of(self.world, self.params)
+        self.kept_references = References()  # reference ties and strengths until a treaty event
         self.references = start_values(self.world, self.params)  # V0 (S2) and E0 (S11)
         self.month = 0
         self.policy = Policy.zeros(self.replicates, len(self.states))
@@ -119,6 +121,8 @@ class BlocModel(mesa.Model):
     def step(self) -> None:
         """One month: shocks, the US policy, then every state decides from last month's world."""
         struck = self._apply_shocks()
+        if struck & CHANGES_REFERENCE:
+            self.kept_references.forget(struck)
         self.previous = self.world.copy()
         self._month_values = {}
         self.relations = self._relations_of_previous(struck)
@@ -133,6 +137,7 @@ class BlocModel(mesa.Model):
             self.params,
             relations.strength,
             relations.graph,
+            self.kept_references,
         )
         self.us.pay_rewards(self.incentives.bargains.takeup)
         self.bloc_states.do("step")

@@ -16,6 +16,7 @@ from sim.model.bargains import Bargains, strike_bargains
 from sim.model.metrics import aggregate_graph
 from sim.model.parameters import ModelParameters
 from sim.model.patrons import Binding, bind_clients
+from sim.model.references import References
 from sim.model.strategies import Policy
 from sim.model.values import (
     ECONOMIC,
@@ -30,7 +31,7 @@ from sim.model.values import (
     tie_values,
     weighted_values,
 )
-from sim.model.world import World, reference_ties
+from sim.model.world import World
 from sim.model.worlds import lift
 
 
@@ -87,25 +88,28 @@ def assess(
     params: ModelParameters,
     strength: np.ndarray | None = None,
     graph: np.ndarray | None = None,
+    kept: References | None = None,
 ) -> Incentives:
     """S2-S6 and S11 from last month's world and this month's policy (``strength`` and
-    ``graph``: the snapshot's symmetric strengths and tie graph, if already known)."""
+    ``graph``: the snapshot's symmetric strengths and tie graph, if already known; ``kept``:
+    the run's reference ties and strengths, if the model keeps them)."""
+    kept = References() if kept is None else kept
     start_value, start_entrapment = references
     alliance_effect = 1.0 + lift(params.alliance_multiplier, 1) * previous.alliance
     strength = symmetric_strength(previous.ties) if strength is None else strength
     graph = aggregate_graph(strength, params) if graph is None else graph
     staying = staying_sanctions(previous)
-    values = tie_values(previous, staying_strength(previous, strength), params)
+    rents = kept.rents(previous, params)
+    values = tie_values(previous, staying_strength(previous, strength), params, rents)
     weighted = weighted_values(previous, values, params, staying)
     # the baseline ties' strengths price deal cuts and weigh secondary sanctions: where
     # neither acts this month nothing reads them
     baseline_strength = None
     if policy.deal_cut.any() or policy.secondary.any():
-        baseline_strength = symmetric_strength(previous.baseline_ties)
+        baseline_strength = kept.baseline_strength(previous)
     cut_values = np.zeros(policy.deal_cut.shape)  # no deal names a layer: nothing has a price
     if policy.deal_cut.any():
-        reference = symmetric_strength(reference_ties(previous))
-        baseline = tie_values(previous, reference, params)
+        baseline = kept.values(previous, params)
         cut_values = sum_over_partners(weighted_values(previous, baseline, params, staying))
     bargains = strike_bargains(previous, policy, credibility, alliance_effect, cut_values, params)
     pain = lift(params.coercion_relief, 2) * coercion(

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.model.parameters import ModelParameters
+from sim.model.values import sum_over_layers, sum_over_partners
 from sim.model.worlds import lift
 
 
@@ -56,22 +57,36 @@ def bind_clients(
     n = need.shape[1]
     caps = lift(params.patron_compensation, 3) * worth_usd * (1.0 - np.eye(n))
     need_usd = need * scale
-    total = caps.sum(axis=1)  # per client
+    total = sum_over_layers(caps)  # caps.sum(axis=1): over patrons, per client
     share = np.minimum(1.0, np.divide(need_usd, total, out=np.zeros_like(total), where=total > 0))
     asked = caps * share[:, None, :]
     budget = np.broadcast_to(lift(params.patron_budget, 2) * capacity * scale, need.shape)
     paid = _fund_most_valuable_first(asked, worth_usd, budget)
     received = np.einsum("rcp,rpc->rc", trust, paid) / scale
-    spent = paid.sum(axis=2) / scale
+    spent = sum_over_partners(paid) / scale
     return Binding(paid, received, spent)
 
 
 def _fund_most_valuable_first(asked: np.ndarray, worth: np.ndarray, budget: np.ndarray) -> np.ndarray:
-    """Each patron pays its clients' requests in order of their worth to it until its budget runs out."""
+    """Each patron pays its clients' requests in order of their worth to it until its budget runs out.
+
+    The same numbers as sorting each patron's row with ``take_along_axis`` and summing it
+    with ``cumsum``; but gathers by flat position and a running sum over the few clients,
+    in ``cumsum``'s order, cost half as much for rows of a handful of clients.
+    """
+    n = worth.shape[-1]
     order = np.argsort(-worth, axis=2, kind="stable")
-    requests = np.take_along_axis(asked, order, axis=2)
-    before = np.cumsum(requests, axis=2) - requests
-    funded = np.clip(budget[:, :, None] - before, 0.0, requests)
-    paid = np.empty_like(funded)
-    np.put_along_axis(paid, order, funded, axis=2)
-    return paid
+    order += np.arange(0, worth.size, n).reshape((*worth.shape[:-1], 1))  # flat positions
+    slots = order.reshape(-1)
+    requests = asked.reshape(-1).take(slots).reshape(worth.shape)
+    before = np.empty_like(requests)  # what the more valuable clients asked: cumsum - request
+    total = requests[..., 0].copy()
+    before[..., 0] = total - requests[..., 0]
+    for k in range(1, n):
+        total += requests[..., k]
+        before[..., k] = total - requests[..., k]
+    np.subtract(budget[:, :, None], before, out=before)
+    funded = np.clip(before, 0.0, requests, out=before)
+    paid = np.empty(worth.size)
+    paid[slots] = funded.reshape(-1)
+    return paid.reshape(worth.shape)

@@ -55,13 +55,21 @@ def oil_factor(world: World, params: ModelParameters) -> np.ndarray:
     return np.maximum(0.0, 1.0 + lift(params.oil_amplifier, 2) * (ratio - 1.0))
 
 
-def tie_values(world: World, strength: np.ndarray, params: ModelParameters) -> np.ndarray:
+def rent_rates(world: World, params: ModelParameters) -> np.ndarray:
+    """rho_l c_l[i, j]: what a unit of tie is worth, % GDP, (R, L, n, n); fixed for a run."""
+    return times(world.conversion, keyed(params.layer_rents, LAYERS, 4))
+
+
+def tie_values(
+    world: World, strength: np.ndarray, params: ModelParameters, rents: np.ndarray | None = None
+) -> np.ndarray:
     """P_l[i, j] = rho_l c_l[i, j] S_l[i, j]: what i's layer-l tie with j is worth to i, % GDP, (R, L, n, n).
 
-    ``strength`` is the symmetric strength of the ties being valued (current or baseline).
+    ``strength`` is the symmetric strength of the ties being valued (current or baseline);
+    ``rents``, the world's ``rent_rates`` if already known.
     """
-    values = times(world.conversion, keyed(params.layer_rents, LAYERS, 4))
-    values *= strength
+    rents = rent_rates(world, params) if rents is None else rents
+    values = times(rents, strength)
     values[:, ENERGY] *= oil_factor(world, params)[:, :, None]
     return values
 
