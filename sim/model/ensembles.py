@@ -101,7 +101,11 @@ def ensemble_values(
     """The draw id and the parameter values of every world, from its replicate index."""
     spec = config.scenario.uncertainty
     if spec.parameters and spec.file is not None:
-        raise ConfigError(KEY, "give distributions (parameters) or a file of draws, not both")
+        raise ConfigError(
+            KEY,
+            "give distributions (parameters) or a file of draws, not both",
+            "add scenario.uncertainty.file=null to draw from the distributions",
+        )
     if spec.file is not None:
         table = table or load_draws(spec)
         rows = len(table) if spec.draws == 0 else spec.draws
