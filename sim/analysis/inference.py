@@ -4,7 +4,9 @@ Calibration (``experiment=calibrate``): the posterior-predictive check of every 
 (figure and table), identifiability (which constants the patterns constrain; table and
 pairwise posterior of the most constrained) and the tolerance schedule. Forecast
 (``experiment=forecast_2025``): the monthly forecast and its score against what happened
-and against persistence of the start.
+and against persistence of the start. Each figure has a caption file beside it saying what
+it shows and which run made it (directory, configuration hash, commit), as every other
+report's figures do.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from sim.analysis.presentation import write_caption
 from sim.experiment.forecast import describe
 from sim.experiment.patterns import Pattern
 from sim.experiment.storage import RunDirectory
@@ -28,10 +31,20 @@ from sim.publish.figures.calibration import (
 PAIRWISE = 5  # constants in the pairwise plot: the most constrained
 
 
-def _save(fig, path: Path) -> list[Path]:
+def _save(fig, path: Path, caption: str, run: RunDirectory) -> list[Path]:
+    """Save the figure and its caption file: what it shows, then the run that made it."""
     paths = list(style.save_figure(fig, path))
     plt.close(fig)
-    return paths
+    return [*paths, write_caption(path, f"{caption} {_source(run)}")]
+
+
+def _source(run: RunDirectory) -> str:
+    manifest = run.manifest() or {}
+    code = manifest.get("code") or {}
+    commit = (code.get("commit") or "unknown")[:12]
+    dirty = " with uncommitted changes" if code.get("dirty") else ""
+    where = Path(run.path).name
+    return f"Source: {where} (configuration hash {manifest.get('config_hash', '?')}, commit {commit}{dirty})."
 
 
 def _number(x: float) -> str:
@@ -49,12 +62,22 @@ def calibration_report(root: Path, out: Path) -> list[Path]:
     written = _save(
         plot_pattern_check(spread, labels, title="Posterior-predictive check (calibration patterns)"),
         out / "pattern_check",
+        "Posterior-predictive check of the calibration: for every 2017-2024 pattern, the median"
+        " and 90% interval of the simulated statistic over posterior draws and worlds, minus the"
+        " observed value, in units of the pattern's tolerance; the shaded band (within ±1) is met.",
+        run,
     )
     written += list(tables.write_table(_check_table(patterns, spread), out / "pattern_check"))
     identifiable = run.read("identifiability")
     written += list(tables.write_table(_identifiability_table(identifiable), out / "identifiability"))
     names = identifiable["parameter"].head(PAIRWISE).tolist()
-    written += _save(plot_pairwise(run.read("posterior_draws"), identifiable, names), out / "pairwise")
+    written += _save(
+        plot_pairwise(run.read("posterior_draws"), identifiable, names),
+        out / "pairwise",
+        f"Posterior draws of the {len(names)} constants the patterns constrain most, pair by pair;"
+        " histograms on the diagonal; each axis spans the prior (log axis for a log-uniform one).",
+        run,
+    )
     written += list(tables.write_table(_generations_table(run.read("generations")), out / "tolerance"))
     return written
 
@@ -130,17 +153,32 @@ def _generations_table(frame: pd.DataFrame) -> tables.Table:
 def forecast_report(root: Path, out: Path) -> list[Path]:
     run = RunDirectory(root)
     scores = run.read("scores")
-    written = _save(plot_forecast(run.read("forecast_timeseries")), out / "forecast")
+    series = run.read("forecast_timeseries")
+    draws = series["draw"].nunique()
+    written = _save(
+        plot_forecast(series),
+        out / "forecast",
+        f"Forecast of 2025 from {draws} posterior draws, month by month: alignment of each member,"
+        " members aligned and tie density per layer; lines are medians over draws and worlds,"
+        " bands their central 90%, dotted lines the start (persistence of the end of 2024).",
+        run,
+    )
     patterns = scores.rename(columns={"pattern": "id"})
     spread = standardised_spread(run.read("forecast_patterns"), patterns)
     null = ((scores["persistence"] - scores["observed"]) / scores["tolerance"]).tolist()
     labels = [f"{row.pattern}: {row.what}" for row in scores.itertuples()]
     figure = plot_pattern_check(spread, labels, null, title="Forecast of 2025 against what happened")
-    written += _save(figure, out / "forecast_check")
-    written += list(tables.write_table(_score_table(scores), out / "forecast_scores"))
-    written += list(
-        tables.write_table(_monthly_table(run.read("forecast_timeseries")), out / "forecast_monthly")
+    written += _save(
+        figure,
+        out / "forecast_check",
+        "The 2025 forecast against what happened: for every 2025 pattern, the forecast's median"
+        " and 90% interval minus the observed value in units of the pattern's tolerance (the"
+        " shaded band, within ±1, is a hit); open squares mark persistence of the end of 2024."
+        " Nothing was tuned on 2025.",
+        run,
     )
+    written += list(tables.write_table(_score_table(scores), out / "forecast_scores"))
+    written += list(tables.write_table(_monthly_table(series), out / "forecast_monthly"))
     return written
 
 

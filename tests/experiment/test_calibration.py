@@ -174,5 +174,8 @@ def test_the_calibrate_experiment_writes_posterior_provenance_checks_and_figures
         "identifiability.md",
         "pairwise.png",
         "tolerance.md",
+        "pattern_check.caption.txt",
+        "pairwise.caption.txt",
     ):
         assert (figures / name).stat().st_size > 0, name
+    assert "Source: run (configuration hash" in (figures / "pairwise.caption.txt").read_text(encoding="utf-8")

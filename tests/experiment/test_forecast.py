@@ -73,6 +73,11 @@ def test_forecast_2025_runs_from_a_posterior_file_and_writes_figures_and_scores(
     listed = json.loads((out / "figures" / "index.json").read_text())["figures_and_tables"]
     for name in ("forecast.png", "forecast_check.png", "forecast_scores.md", "forecast_monthly.md"):
         assert f"figures/{name}" in listed
+    for name in ("forecast", "forecast_check"):
+        caption = (out / "figures" / f"{name}.caption.txt").read_text(encoding="utf-8")
+        assert "2025" in caption and "Source: run (configuration hash" in caption
+        assert "commit unknown" not in caption
+    assert "from 2 posterior draws" in (out / "figures" / "forecast.caption.txt").read_text(encoding="utf-8")
 
 
 def test_a_missing_posterior_is_refused_with_exit_status_2(tmp_path):
