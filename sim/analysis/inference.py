@@ -16,7 +16,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from sim.analysis.presentation import write_caption
+from sim.analysis.presentation import source_line, write_caption
 from sim.experiment.forecast import describe
 from sim.experiment.patterns import Pattern
 from sim.experiment.storage import RunDirectory
@@ -35,16 +35,7 @@ def _save(fig, path: Path, caption: str, run: RunDirectory) -> list[Path]:
     """Save the figure and its caption file: what it shows, then the run that made it."""
     paths = list(style.save_figure(fig, path))
     plt.close(fig)
-    return [*paths, write_caption(path, f"{caption} {_source(run)}")]
-
-
-def _source(run: RunDirectory) -> str:
-    manifest = run.manifest() or {}
-    code = manifest.get("code") or {}
-    commit = (code.get("commit") or "unknown")[:12]
-    dirty = " with uncommitted changes" if code.get("dirty") else ""
-    where = Path(run.path).name
-    return f"Source: {where} (configuration hash {manifest.get('config_hash', '?')}, commit {commit}{dirty})."
+    return [*paths, write_caption(path, f"{caption} {source_line(run.path, run.manifest() or {})}")]
 
 
 def _number(x: float) -> str:

@@ -44,12 +44,15 @@ class Presentation:
 
 
 def _source(dataset: Dataset, root: Path) -> str:
+    return source_line(root, dataset.manifests[0] if dataset.manifests else {})
+
+
+def source_line(root: Path, manifest: dict) -> str:
     """Where the results are (relative to the working directory when inside it) and what made them."""
     try:
         where = Path(root).resolve().relative_to(Path.cwd().resolve())
     except ValueError:
         where = Path(Path(root).resolve().name)
-    manifest = dataset.manifests[0] if dataset.manifests else {}
     code = manifest.get("code") or {}
     commit = (code.get("commit") or "unknown")[:12]
     dirty = " with uncommitted changes" if code.get("dirty") else ""
