@@ -23,6 +23,7 @@ from sim.model.values import (
     ENERGY,
     TREATY,
     bloc_value,
+    partner_weights,
     staying_sanctions,
     staying_strength,
     sum_over_layers,
@@ -99,9 +100,11 @@ def assess(
     strength = symmetric_strength(previous.ties) if strength is None else strength
     graph = aggregate_graph(strength, params) if graph is None else graph
     staying = staying_sanctions(previous)
+    weights = partner_weights(previous, params, staying)
     rents = kept.rents(previous, params)
-    values = tie_values(previous, staying_strength(previous, strength), params, rents)
-    weighted = weighted_values(previous, values, params, staying)
+    staying_ties = staying_strength(previous, strength)  # a new array, filled in place below
+    values = tie_values(previous, staying_ties, params, rents, out=staying_ties)
+    weighted = weighted_values(previous, values, params, weights=weights, out=values)
     # the baseline ties' strengths price deal cuts and weigh secondary sanctions: where
     # neither acts this month nothing reads them
     baseline_strength = None
@@ -110,7 +113,7 @@ def assess(
     cut_values = np.zeros(policy.deal_cut.shape)  # no deal names a layer: nothing has a price
     if policy.deal_cut.any():
         baseline = kept.values(previous, params)
-        cut_values = sum_over_partners(weighted_values(previous, baseline, params, staying))
+        cut_values = sum_over_partners(weighted_values(previous, baseline, params, weights=weights))
     bargains = strike_bargains(previous, policy, credibility, alliance_effect, cut_values, params)
     pain = lift(params.coercion_relief, 2) * coercion(
         previous, policy, strength, baseline_strength, alliance_effect, params
@@ -196,5 +199,6 @@ def entrapment(
     economic = lift(params.entrapment_economic, 2) * alliance_effect[:, None] * world.western_exports
     military = lift(params.entrapment_military, 2) * world.military_burden
     tied = np.einsum("rij,rj->ri", graph, war)
-    bound = np.einsum("rij,rj->ri", strength[:, TREATY], war)
+    treaty = np.ascontiguousarray(strength[:, TREATY])  # einsum over a strided slice costs four times as much
+    bound = np.einsum("rij,rj->ri", treaty, war)
     return economic * tied + military * bound

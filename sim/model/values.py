@@ -15,7 +15,7 @@ import functools
 import numpy as np
 
 from sim.common.vocabulary import LAYERS
-from sim.model.broadcast import keyed, times
+from sim.model.broadcast import along_rows, keyed, times
 from sim.model.parameters import ModelParameters
 from sim.model.world import World
 from sim.model.worlds import lift
@@ -61,17 +61,35 @@ def rent_rates(world: World, params: ModelParameters) -> np.ndarray:
 
 
 def tie_values(
-    world: World, strength: np.ndarray, params: ModelParameters, rents: np.ndarray | None = None
+    world: World,
+    strength: np.ndarray,
+    params: ModelParameters,
+    rents: np.ndarray | None = None,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """P_l[i, j] = rho_l c_l[i, j] S_l[i, j]: what i's layer-l tie with j is worth to i, % GDP, (R, L, n, n).
 
     ``strength`` is the symmetric strength of the ties being valued (current or baseline);
-    ``rents``, the world's ``rent_rates`` if already known.
+    ``rents``, the world's ``rent_rates`` if already known; ``out``, an array to fill
+    (``strength`` itself when nothing else reads it).
     """
     rents = rent_rates(world, params) if rents is None else rents
-    values = times(rents, strength)
-    values[:, ENERGY] *= oil_factor(world, params)[:, :, None]
+    values = times(rents, strength, out)
+    energy = values[:, ENERGY]
+    energy *= along_rows(oil_factor(world, params), energy.shape[-1])
     return values
+
+
+def with_energy_repriced(
+    values: np.ndarray, world: World, strength: np.ndarray, params: ModelParameters, rents: np.ndarray
+) -> np.ndarray:
+    """``tie_values(world, strength, params, rents)`` from the values of the same ties before
+    the oil stakes moved: only the energy layer reads them, so only it is recomputed."""
+    repriced = values.copy()
+    energy = repriced[:, ENERGY]
+    np.multiply(rents[:, ENERGY], strength[:, ENERGY], out=energy)
+    energy *= along_rows(oil_factor(world, params), energy.shape[-1])
+    return repriced
 
 
 def scarcity(sanctions: np.ndarray, capacity: np.ndarray, params: ModelParameters) -> np.ndarray:
@@ -79,18 +97,32 @@ def scarcity(sanctions: np.ndarray, capacity: np.ndarray, params: ModelParameter
     return 1.0 + lift(params.sanctions_dependence, 3) * sanctions[:, :, None] * capacity[:, None, :]
 
 
-def weighted_values(
-    world: World, values: np.ndarray, params: ModelParameters, sanctions: np.ndarray | None = None
-) -> np.ndarray:
-    """T_ij P_l[i, j] (1 + kappa_s s_i c_j): tie values as i counts on them, (R, L, n, n).
+def partner_weights(world: World, params: ModelParameters, sanctions: np.ndarray | None = None) -> np.ndarray:
+    """T_ij (1 + kappa_s s_i c_j), zero for i = j: how far i counts on its ties with j, (R, n, n).
 
     ``sanctions`` replaces the world's exposure (the value of staying counts sanctions at
     no less than their baseline: deal relief comes only with the deal).
     """
     n = world.trust.shape[-1]
     exposure = world.sanctions if sanctions is None else sanctions
-    weights = world.trust * (1.0 - np.eye(n)) * scarcity(exposure, world.capacity, params)
-    return times(values, weights[:, None])
+    return world.trust * (1.0 - np.eye(n)) * scarcity(exposure, world.capacity, params)
+
+
+def weighted_values(
+    world: World,
+    values: np.ndarray,
+    params: ModelParameters,
+    sanctions: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
+    """T_ij P_l[i, j] (1 + kappa_s s_i c_j): tie values as i counts on them, (R, L, n, n).
+
+    ``weights``: the ``partner_weights`` for ``sanctions``, if already known; ``out``, an
+    array to fill (``values`` itself when nothing else reads it).
+    """
+    weights = partner_weights(world, params, sanctions) if weights is None else weights
+    return times(values, weights[:, None], out)
 
 
 def staying_strength(world: World, strength: np.ndarray) -> np.ndarray:
