@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.model.parameters import ModelParameters
 from sim.model.values import sum_over_layers, sum_over_partners
-from sim.model.worlds import lift
+from sim.model.worlds import lift, pick
 
 
 @dataclass
@@ -48,19 +48,42 @@ def bind_clients(
     (R, n, n): what client c is worth to patron p, % of p's GDP (axes p, c); ``trust``
     (R, n, n): trust of i in j; ``alignment``, ``capacity``, ``gdp`` (R, n): the states'
     alignment, capacity and GDP (bn USD).
+
+    A world where the US puts nothing on the table pays nothing: only the worlds with a
+    need are computed (in a batch of design points, often a fraction of them).
     """
+    asking = need.any(axis=1)
+    binding = Binding(np.zeros(worth.shape), np.zeros_like(need), np.zeros_like(need))
+    if not asking.any():
+        return binding
+    if asking.all():
+        return _bind(need, worth, trust, alignment, capacity, gdp, params, slice(None))
+    rows = np.flatnonzero(asking)
+    part = _bind(*(a[rows] for a in (need, worth, trust, alignment, capacity, gdp)), params, rows)
+    binding.paid[rows], binding.received[rows], binding.spent[rows] = part.paid, part.received, part.spent
+    return binding
+
+
+def _bind(
+    need: np.ndarray,
+    worth: np.ndarray,
+    trust: np.ndarray,
+    alignment: np.ndarray,
+    capacity: np.ndarray,
+    gdp: np.ndarray,
+    params: ModelParameters,
+    rows: slice | np.ndarray,
+) -> Binding:
+    """S5 for the worlds ``rows`` selects (the arrays given are theirs already)."""
     scale = gdp / 100.0  # bn USD per % of GDP, (R, n)
-    if not need.any():  # nothing on the table: no patron pays
-        zeros = np.zeros_like(need)
-        return Binding(np.zeros(need.shape + need.shape[-1:]), zeros, zeros)
     worth_usd = alignment[:, :, None] * worth * scale[:, :, None]
     n = need.shape[1]
-    caps = lift(params.patron_compensation, 3) * worth_usd * (1.0 - np.eye(n))
+    caps = lift(pick(params.patron_compensation, rows), 3) * worth_usd * (1.0 - np.eye(n))
     need_usd = need * scale
     total = sum_over_layers(caps)  # caps.sum(axis=1): over patrons, per client
     share = np.minimum(1.0, np.divide(need_usd, total, out=np.zeros_like(total), where=total > 0))
     asked = caps * share[:, None, :]
-    budget = np.broadcast_to(lift(params.patron_budget, 2) * capacity * scale, need.shape)
+    budget = np.broadcast_to(lift(pick(params.patron_budget, rows), 2) * capacity * scale, need.shape)
     paid = _fund_most_valuable_first(asked, worth_usd, budget)
     received = np.einsum("rcp,rpc->rc", trust, paid) / scale
     spent = sum_over_partners(paid) / scale

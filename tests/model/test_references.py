@@ -1,14 +1,17 @@
 """The reference ties and strengths a run keeps are those of the treaties in force each month,
-and the patrons' allocation gives the numbers of a plain sort and running sum."""
+the patrons' allocation gives the numbers of a plain sort and running sum, and a batch
+computes the counter-offers of only the worlds where the US asks for something."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pytest
 
 from sim.model.bloc_model import BlocModel
 from sim.model.parameters import EventConfig
-from sim.model.patrons import _fund_most_valuable_first
+from sim.model.patrons import _fund_most_valuable_first, bind_clients
 from sim.model.values import rent_rates, symmetric_strength, tie_values
 from sim.model.world import reference_ties
 from tests.helpers import run_config
@@ -72,3 +75,22 @@ def test_patrons_fund_clients_in_the_order_and_sums_of_a_plain_sort():
     paid = _fund_most_valuable_first(asked, worth, budget)
     assert np.array_equal(paid.view(np.int64), expected.view(np.int64))
     assert (paid < asked).any()  # some budgets run out: the order matters
+
+
+def test_counter_offers_of_worlds_with_a_need_are_those_of_the_whole_batch():
+    model = BlocModel(run_config("pyongyang_deal", replicates=40, horizon=1))
+    world, rng = model.world, np.random.default_rng(3)
+    need = rng.random((40, 4)) * (rng.random((40, 4)) < 0.5)
+    need[::3] = 0.0  # a third of the worlds: nothing on the table
+    args = (rng.random((40, 4, 4)), world.trust, world.alignment, world.capacity, world.gdp)
+    params = dataclasses.replace(model.params, patron_compensation=np.linspace(0.05, 0.5, 40))
+    mixed = bind_clients(need, *args, params)
+    assert (mixed.paid[::3] == 0).all() and (mixed.received[::3] == 0).all()
+    assert (mixed.paid[1::3] > 0).any()
+    everywhere = need.copy()
+    everywhere[::3] = 1.0  # every world asks: the whole batch is computed
+    full = bind_clients(everywhere, *args, params)
+    asking = np.ones(40, dtype=bool)
+    asking[::3] = False
+    for name in ("paid", "received", "spent"):
+        np.testing.assert_array_equal(getattr(mixed, name)[asking], getattr(full, name)[asking])
