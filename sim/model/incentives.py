@@ -110,10 +110,11 @@ def assess(
     baseline_strength = None
     if policy.deal_cut.any() or policy.secondary.any():
         baseline_strength = kept.baseline_strength(previous)
-    cut_values = np.zeros(policy.deal_cut.shape)  # no deal names a layer: nothing has a price
-    if policy.deal_cut.any():
-        baseline = kept.values(previous, params)
-        cut_values = sum_over_partners(weighted_values(previous, baseline, params, weights=weights))
+    cut_values = np.zeros(policy.deal_cut.shape)  # a layer no deal names has no price
+    cut = tuple(int(layer) for layer in np.flatnonzero(policy.deal_cut.any(axis=(0, 2))))
+    if cut:
+        baseline = kept.values(previous, params, cut)
+        cut_values[:, cut] = sum_over_partners(weighted_values(previous, baseline, params, weights=weights))
     bargains = strike_bargains(previous, policy, credibility, alliance_effect, cut_values, params)
     pain = lift(params.coercion_relief, 2) * coercion(
         previous, policy, strength, baseline_strength, alliance_effect, params

@@ -4,8 +4,8 @@ The baseline ties never change during a run and the treaties in force change onl
 treaty event strikes; yet S10 relaxes ties towards the reference every month, and deal
 cuts and secondary sanctions price the baseline's strengths every month. Recomputing
 them each month costs whole passes over (R, L, n, n) arrays for the same numbers, so the
-model keeps them here and forgets them when a treaty event strikes (``forget``); an
-oil-price event reprices the energy layer of their value, which follows the oil stakes.
+model keeps them here and forgets them when a treaty event strikes (``forget``), and
+the value of the energy layer also when an oil-price event moves the oil stakes.
 """
 
 from __future__ import annotations
@@ -13,21 +13,16 @@ from __future__ import annotations
 import numpy as np
 
 from sim.model.parameters import ModelParameters
-from sim.model.values import rent_rates, symmetric_strength, tie_values, with_energy_repriced
+from sim.model.values import ENERGY, layer_values, rent_rates, symmetric_strength
 from sim.model.world import World, reference_ties
 
 # What each kept array is computed from that an event may write: the treaties in force
 # (the baseline ties no event writes) and the oil stakes that weigh energy ties (nothing
 # else writes them). Oil shocks strike some world in most months of a large batch: they
-# must not drop the strengths, which do not read the oil stakes.
-# The values' energy layer alone reads the oil stakes: an oil-price event reprices it.
-READS_EVENTS: dict[str, frozenset[str]] = {
-    "ties": frozenset({"treaty"}),
-    "strength": frozenset({"treaty"}),
-    "values": frozenset({"treaty"}),
-}
-REPRICES_ENERGY = "oil_price"
-CHANGES_REFERENCE: frozenset[str] = frozenset({REPRICES_ENERGY}).union(*READS_EVENTS.values())
+# must not drop what does not read the oil stakes.
+TREATY_EVENTS = frozenset({"treaty"})
+OIL_EVENTS = frozenset({"oil_price"})
+CHANGES_REFERENCE: frozenset[str] = TREATY_EVENTS | OIL_EVENTS
 
 
 class References:
@@ -39,21 +34,20 @@ class References:
 
     def __init__(self) -> None:
         self._cached: dict[str, np.ndarray] = {}
-        self._oil_moved = False
+        self._reads: dict[str, frozenset[str]] = {}  # the event kinds each kept array reads
 
     def forget(self, struck: set[str]) -> None:
         """Drop what the event kinds that ``struck`` this month may have changed."""
-        for name in [name for name in self._cached if READS_EVENTS.get(name, frozenset()) & struck]:
-            del self._cached[name]
-        self._oil_moved |= REPRICES_ENERGY in struck
+        for name in [name for name, reads in self._reads.items() if reads & struck]:
+            del self._cached[name], self._reads[name]
 
     def ties(self, world: World) -> np.ndarray:
         """``reference_ties(world)``: the baseline with the treaty layer at the treaties in force."""
-        return self._get("ties", lambda: reference_ties(world))
+        return self._get("ties", lambda: reference_ties(world), TREATY_EVENTS)
 
     def strength(self, world: World) -> np.ndarray:
         """Symmetric strength of the reference ties (what deal cuts are priced on)."""
-        return self._get("strength", lambda: symmetric_strength(self.ties(world)))
+        return self._get("strength", lambda: symmetric_strength(self.ties(world)), TREATY_EVENTS)
 
     def baseline_strength(self, world: World) -> np.ndarray:
         """Symmetric strength of the baseline ties (what secondary sanctions weigh)."""
@@ -63,22 +57,19 @@ class References:
         """``rent_rates``: layer rents times the conversion into % GDP (fixed for a run)."""
         return self._get("rents", lambda: rent_rates(world, params))
 
-    def values(self, world: World, params: ModelParameters) -> np.ndarray:
-        """``tie_values`` of the reference strengths: what deal cuts are priced on, % GDP.
+    def values(self, world: World, params: ModelParameters, layers: tuple[int, ...]) -> np.ndarray:
+        """``tie_values`` of the reference strengths in ``layers``: what deal cuts are priced
+        on, % GDP, (R, len(layers), n, n). Only the energy layer reads the oil stakes."""
+        reads = TREATY_EVENTS | (OIL_EVENTS if ENERGY in layers else frozenset())
+        return self._get(
+            f"values {layers}",
+            lambda: layer_values(world, self.strength(world), params, self.rents(world, params), layers),
+            reads,
+        )
 
-        Oil shocks strike some world in most months of a large batch; they reprice the
-        energy layer of the values kept instead of recomputing every layer.
-        """
-        strength, rents = self.strength(world), self.rents(world, params)
-        if self._oil_moved and "values" in self._cached:
-            repriced = with_energy_repriced(self._cached.pop("values"), world, strength, params, rents)
-            self._get("values", lambda: repriced)
-        self._oil_moved = False
-        return self._get("values", lambda: tie_values(world, strength, params, rents))
-
-    def _get(self, name: str, compute) -> np.ndarray:
+    def _get(self, name: str, compute, reads: frozenset[str] = frozenset()) -> np.ndarray:
         if name not in self._cached:
             array = compute()
             array.flags.writeable = False  # shared between months: a write would be a bug
-            self._cached[name] = array
+            self._cached[name], self._reads[name] = array, reads
         return self._cached[name]

@@ -80,16 +80,15 @@ def tie_values(
     return values
 
 
-def with_energy_repriced(
-    values: np.ndarray, world: World, strength: np.ndarray, params: ModelParameters, rents: np.ndarray
+def layer_values(
+    world: World, strength: np.ndarray, params: ModelParameters, rents: np.ndarray, layers: tuple[int, ...]
 ) -> np.ndarray:
-    """``tie_values(world, strength, params, rents)`` from the values of the same ties before
-    the oil stakes moved: only the energy layer reads them, so only it is recomputed."""
-    repriced = values.copy()
-    energy = repriced[:, ENERGY]
-    np.multiply(rents[:, ENERGY], strength[:, ENERGY], out=energy)
-    energy *= along_rows(oil_factor(world, params), energy.shape[-1])
-    return repriced
+    """``tie_values(world, strength, params, rents)[:, layers]``, the other layers not valued."""
+    values = times(rents[:, list(layers)], strength[:, list(layers)])
+    if ENERGY in layers:
+        energy = values[:, layers.index(ENERGY)]
+        energy *= along_rows(oil_factor(world, params), energy.shape[-1])
+    return values
 
 
 def scarcity(sanctions: np.ndarray, capacity: np.ndarray, params: ModelParameters) -> np.ndarray:

@@ -12,7 +12,7 @@ import pytest
 from sim.model.bloc_model import BlocModel
 from sim.model.parameters import EventConfig
 from sim.model.patrons import _fund_most_valuable_first, bind_clients
-from sim.model.values import rent_rates, symmetric_strength, tie_values
+from sim.model.values import ENERGY, MILITARY, rent_rates, symmetric_strength, tie_values
 from sim.model.world import reference_ties
 from tests.helpers import run_config
 
@@ -47,14 +47,18 @@ def test_kept_reference_values_follow_an_oil_price_event_month_by_month():
     config.scenario.events = [OIL]
     config.scenario.random_shocks = []  # the event alone moves what is kept
     model = BlocModel(config)
+    layers = (ENERGY, MILITARY)
     changed = 0
     for _ in range(6):
-        before = model.kept_references.values(model.world, model.params).copy()
+        before = model.kept_references.values(model.world, model.params, layers).copy()
         model.step()
         previous, params = model.previous, model.params
-        fresh = tie_values(previous, symmetric_strength(reference_ties(previous)), params)
+        fresh = tie_values(previous, symmetric_strength(reference_ties(previous)), params)[:, layers]
         changed += not np.array_equal(before, fresh)
-        np.testing.assert_array_equal(model.kept_references.values(previous, params), fresh)
+        np.testing.assert_array_equal(model.kept_references.values(previous, params, layers), fresh)
+        np.testing.assert_array_equal(
+            model.kept_references.values(previous, params, (MILITARY,)), fresh[:, 1:]
+        )
         np.testing.assert_array_equal(
             model.kept_references.rents(previous, params), rent_rates(previous, params)
         )
