@@ -1,8 +1,10 @@
 """The agents: one class for bloc states, one for the United States.
 
 Each agent is an ordinary Mesa agent whose attributes are NumPy arrays over R replicate
-worlds, so one call to ``step`` advances R worlds. States decide from last month's
-world (``model.previous``), so the order in which agents act never matters.
+worlds, so one call advances R worlds. States decide from last month's world
+(``model.previous``), so the order in which they act never matters, and the bloc
+states' equations run for all states at once (``BlocState.decide`` and
+``decide_ties``), state i's decision in column (or row) i.
 Equations are numbered as in docs/ODD.md, section Submodels.
 """
 
@@ -26,7 +28,8 @@ from sim.model.worlds import lift
 class BlocState(mesa.Agent):
     """A member of the bloc (CHN, RUS, IRN, PRK, or any state with a data row).
 
-    Its attributes are views into the model's world arrays at column ``index``.
+    Its attributes are views into the model's world arrays at column ``index``; its
+    decisions are the class's equations for all states, column ``index``.
     """
 
     def __init__(self, model: mesa.Model, code: str, index: int) -> None:
@@ -55,86 +58,85 @@ class BlocState(mesa.Agent):
         """Trust in each partner, (R, n)."""
         return self.model.world.trust[:, self.index, :]
 
-    def step(self) -> None:
-        """Decide this month's sanctions exposure, threat, alignment, trust and own factor (S10: below)."""
-        model = self.model
-        previous, policy, incentives, params = (
-            model.previous,
-            model.policy,
-            model.incentives,
-            model.params,
-        )
-        i = self.index
-        world = model.world
-        world.sanctions[:, i] = self._next_sanctions(previous, policy, incentives, params)
-        world.threat[:, i] = self._next_threat(previous, incentives, params)
-        world.alignment[:, i] = self._next_alignment(previous, incentives, params)
-        world.trust[:, i, :] = self._next_trust(previous, params)
-        world.own_factor[:, :, i] = self._next_own_factor(previous, policy, incentives, params)
+    @classmethod
+    def decide(cls, model: mesa.Model) -> None:
+        """S1, S7, S8, S9 and the own factor for every state at once; column i (row i of
+        trust) is state i's decision, read from last month's world only.
 
+        A state's own column of a (R, n) array is every n-th number of it; the same
+        equations for all states together run in contiguous whole-array passes at a
+        third of the cost and give the same numbers (as S10, below).
+        """
+        previous, policy, incentives, params = model.previous, model.policy, model.incentives, model.params
+        world = model.world
+        world.sanctions = cls._next_sanctions(previous, policy, incentives, params)
+        world.threat = cls._next_threat(previous, incentives, params)
+        world.alignment = cls._next_alignment(model, previous, incentives, params)
+        world.trust = cls._next_trust(previous, params)
+        world.own_factor = cls._next_own_factor(model, previous, policy, incentives, params)
+
+    @staticmethod
     def _next_sanctions(
-        self, previous: World, policy: Policy, incentives: Incentives, params: ModelParameters
+        previous: World, policy: Policy, incentives: Incentives, params: ModelParameters
     ) -> np.ndarray:
         """S1: exposure relaxes to its baseline plus the share of the gap US sanctions close,
-        minus the relief of a deal as far as it is taken up.
+        minus the relief of a deal as far as it is taken up, (R, n).
 
         Swing buyers outside the bloc (India, Turkey) absorb part of a sanctioned state's
         exports and so undercut the new sanctions.
         """
-        i = self.index
-        base = previous.baseline_sanctions[:, i]
-        reach = np.minimum(1.0, policy.sanctions[:, i] * incentives.alliance_effect)
-        reach = reach * (1.0 - previous.swing_buyers[:, i])
+        base = previous.baseline_sanctions
+        reach = np.minimum(1.0, policy.sanctions * incentives.alliance_effect[:, None])
+        reach = reach * (1.0 - previous.swing_buyers)
         deal = incentives.bargains
-        lifted = deal.relief[:, i] * deal.takeup[:, i] * base
+        lifted = deal.relief * deal.takeup * base
         target = np.maximum(0.0, base + (1.0 - base) * reach - lifted)
-        current = previous.sanctions[:, i]
-        return current + lift(params.sanctions_rate, 1) * (target - current)
-
-    def _next_threat(self, previous: World, incentives: Incentives, params: ModelParameters) -> np.ndarray:
-        """S7: threat relaxes to its start level plus pressure, contagion and alliances, minus
-        the security assurance of a deal as far as it is taken up."""
-        i = self.index
-        n = previous.alignment.shape[1]
-        contagion = np.einsum("rj,rj->r", incentives.graph[:, i, :], incentives.pressure) / (n - 1)
-        deal = incentives.bargains
-        start = previous.start_threat[:, i]
-        target = (
-            start
-            + lift(params.threat_from_pressure, 1) * incentives.pressure[:, i]
-            + lift(params.threat_contagion, 1) * contagion
-            + lift(params.threat_from_alliances, 1) * (previous.alliance - previous.start_alliance)
-            - deal.assurance[:, i] * deal.takeup[:, i] * start
-        )
-        current = previous.threat[:, i]
-        return current + lift(params.threat_rate, 1) * (np.clip(target, 0.0, 1.0) - current)
-
-    def _next_alignment(self, previous: World, incentives: Incentives, params: ModelParameters) -> np.ndarray:
-        """S8: bounded-rational choice: log-odds of staying move with the net incentive U_i (% GDP)."""
-        i = self.index
-        net = self.model.this_month("net incentive", lambda: incentives.net)[:, i]
-        noise = lift(params.decision_noise, 1) * self.model.month_noise[self.model.month, i]
-        log_odds = self.model.start_log_odds[:, i] + lift(params.rationality, 1) * net + noise
-        current = previous.alignment[:, i]
-        return current + lift(params.alignment_rate, 1) * (expit(log_odds) - current)
-
-    def _next_trust(self, previous: World, params: ModelParameters) -> np.ndarray:
-        """S9: trust in a partner follows its baseline, lowered when the partner drifts away
-        and, lastingly, when it has abandoned this state (an event records the abandonment)."""
-        i = self.index
-        kept = self.model.this_month("trust kept", lambda: self._trust_kept(previous, params))
-        target = previous.baseline_trust[:, i, :] * kept
-        abandoned = lift(params.abandonment_persistence, 2) * previous.abandonment[:, i, :]
-        target = np.clip(target - abandoned, 0.0, 1.0)
-        target[:, i] = 1.0
-        current = previous.trust[:, i, :]
-        return current + lift(params.trust_rate, 2) * (target - current)
+        current = previous.sanctions
+        return current + lift(params.sanctions_rate, 2) * (target - current)
 
     @staticmethod
-    def _trust_kept(previous: World, params: ModelParameters) -> np.ndarray:
-        """1 - psi * drift_j: the share of baseline trust a partner j keeps this month, (R, n)."""
+    def _next_threat(previous: World, incentives: Incentives, params: ModelParameters) -> np.ndarray:
+        """S7: threat relaxes to its start level plus pressure, contagion and alliances, minus
+        the security assurance of a deal as far as it is taken up, (R, n)."""
+        n = previous.alignment.shape[1]
+        contagion = np.einsum("rij,rj->ri", incentives.graph, incentives.pressure) / (n - 1)
+        deal = incentives.bargains
+        start = previous.start_threat
+        alliances = lift(params.threat_from_alliances, 1) * (previous.alliance - previous.start_alliance)
+        target = (
+            start
+            + lift(params.threat_from_pressure, 2) * incentives.pressure
+            + lift(params.threat_contagion, 2) * contagion
+            + alliances[:, None]
+            - deal.assurance * deal.takeup * start
+        )
+        current = previous.threat
+        return current + lift(params.threat_rate, 2) * (np.clip(target, 0.0, 1.0) - current)
+
+    @staticmethod
+    def _next_alignment(
+        model: mesa.Model, previous: World, incentives: Incentives, params: ModelParameters
+    ) -> np.ndarray:
+        """S8: bounded-rational choice: log-odds of staying move with the net incentive U_i
+        (% GDP), (R, n)."""
+        noise = lift(params.decision_noise, 2) * model.month_noise[model.month].T
+        log_odds = model.start_log_odds + lift(params.rationality, 2) * incentives.net + noise
+        current = previous.alignment
+        return current + lift(params.alignment_rate, 2) * (expit(log_odds) - current)
+
+    @staticmethod
+    def _next_trust(previous: World, params: ModelParameters) -> np.ndarray:
+        """S9: trust in a partner follows its baseline, lowered when the partner drifts away
+        and, lastingly, when it has abandoned this state (an event records the abandonment), (R, n, n)."""
         drift = 1.0 - np.minimum(1.0, previous.alignment / previous.start_alignment)
-        return 1.0 - lift(params.trust_sensitivity, 2) * drift
+        kept = 1.0 - lift(params.trust_sensitivity, 2) * drift  # the share of baseline trust j keeps
+        target = previous.baseline_trust * kept[:, None, :]
+        abandoned = lift(params.abandonment_persistence, 3) * previous.abandonment
+        target = np.clip(target - abandoned, 0.0, 1.0)
+        diagonal = np.arange(target.shape[-1])
+        target[:, diagonal, diagonal] = 1.0
+        current = previous.trust
+        return current + lift(params.trust_rate, 3) * (target - current)
 
     @classmethod
     def decide_ties(cls, model: mesa.Model) -> None:
@@ -173,19 +175,24 @@ class BlocState(mesa.Agent):
         """zeta: the share of each layer's ties a deal leaves its target as far as taken up, (R, L, n)."""
         return 1.0 - policy.deal_cut * incentives.bargains.takeup[:, None, :]
 
+    @classmethod
     def _next_own_factor(
-        self, previous: World, policy: Policy, incentives: Incentives, params: ModelParameters
+        cls,
+        model: mesa.Model,
+        previous: World,
+        policy: Policy,
+        incentives: Incentives,
+        params: ModelParameters,
     ) -> np.ndarray:
-        """The factor a state's own drift and cuts put on its ties, followed at the tie rate, (R, L).
+        """The factor each state's own drift and cuts put on its ties, followed at the tie rate, (R, L, n).
 
         It is the factor S10 puts on both directions of each tie for the state's own
         alignment and its own deal cuts; the value of staying divides it out (S2).
         """
-        i = self.index
-        closeness = np.sqrt(previous.alignment[:, i] / previous.start_alignment[:, i])
-        keep = self.model.this_month("deal keep", lambda: self._deal_keep(policy, incentives))[:, :, i]
-        current = previous.own_factor[:, :, i]
-        return current + lift(params.tie_rate, 2) * (closeness[:, None] * keep - current)
+        closeness = np.sqrt(previous.alignment / previous.start_alignment)
+        keep = model.this_month("deal keep", lambda: cls._deal_keep(policy, incentives))
+        current = previous.own_factor
+        return current + lift(params.tie_rate, 3) * (closeness[:, None, :] * keep - current)
 
     @staticmethod
     def _trade_need(

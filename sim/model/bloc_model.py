@@ -140,7 +140,7 @@ class BlocModel(mesa.Model):
             self.kept_references,
         )
         self.us.pay_rewards(self.incentives.bargains.takeup)
-        self.bloc_states.do("step")
+        BlocState.decide(self)
         BlocState.decide_ties(self)
         self.month += 1
         self._observe()

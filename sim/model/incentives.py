@@ -111,7 +111,7 @@ def assess(
     if policy.deal_cut.any() or policy.secondary.any():
         baseline_strength = kept.baseline_strength(previous)
     cut_values = np.zeros(policy.deal_cut.shape)  # a layer no deal names has no price
-    cut = tuple(int(layer) for layer in np.flatnonzero(policy.deal_cut.any(axis=(0, 2))))
+    cut = tuple(int(layer) for layer in np.flatnonzero(policy.deal_cut.any(axis=0).any(axis=1)))
     if cut:
         baseline = kept.values(previous, params, cut)
         cut_values[:, cut] = sum_over_partners(weighted_values(previous, baseline, params, weights=weights))

@@ -20,8 +20,9 @@ from sim.model.calibration import Calibration
 
 DYNAMIC = ("ties", "trust", "sanctions", "threat", "alignment", "war", "oil", "alliance", "own_factor")
 # Month-to-month state that its submodel replaces with a new array rather than writing
-# into (S10 hands the world new ties): a snapshot may share it.
-REPLACED = ("ties",)
+# into (the states' decisions and S10 hand the world new arrays; A3 new alliance
+# strengths): a snapshot may share it. Events write war and oil stakes in place.
+REPLACED = ("ties", "trust", "sanctions", "threat", "alignment", "alliance", "own_factor")
 # Dimensions of a calibration array common to all worlds (every other one is per state,
 # one dimension); an array with one more dimension holds a value per world.
 _CALIBRATION_NDIM = {"ties": 3, "trust": 2, "conversion": 3}
