@@ -15,7 +15,6 @@ import numpy as np
 from scipy.special import expit
 
 from sim.model.adaptive import LeverLearner
-from sim.model.bargains import movement
 from sim.model.broadcast import times
 from sim.model.incentives import Incentives
 from sim.model.parameters import AdaptiveConfig, ModelParameters, USConfig
@@ -150,7 +149,8 @@ class BlocState(mesa.Agent):
         """
         previous, policy, incentives, params = model.previous, model.policy, model.incentives, model.params
         a = previous.alignment
-        closeness = np.sqrt(a[:, :, None] * a[:, None, :] / model.start_closeness)
+        closeness = np.multiply(a[:, :, None], a[:, None, :])
+        np.sqrt(np.divide(closeness, model.start_closeness, out=closeness), out=closeness)
         # the baseline, with the treaty layer at the legal commitment in force
         target = times(model.kept_references.ties(previous), closeness[:, None, :, :])
         need = cls._trade_need(previous, policy, incentives, params)
@@ -323,7 +323,7 @@ class UnitedStates(mesa.Agent):
         Without budget nothing acts, not even a lever configured to cost nothing.
         """
         requested = self.intensities * active
-        most = self._reward_factor(movement(self.model.previous, self.model.params))
+        most = self._reward_factor(self.model.movement())
         costs = np.where(self.rewarded, self.costs * most, self.costs)
         if self.learner is not None and len(self.levers):
             share = self.learner.shares(active)

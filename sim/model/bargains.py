@@ -56,11 +56,13 @@ def strike_bargains(
     alliance_effect: np.ndarray,
     cut_values: np.ndarray,
     params: ModelParameters,
+    moved: np.ndarray | None = None,
 ) -> Bargains:
     """S3: offers, prices, net pull and take-up of this month's deals.
 
     ``cut_values`` (R, L, n) is the value to each state of its ties in each layer, valued
-    on the baseline ties (the terms of the bargain do not move as the target cuts).
+    on the baseline ties (the terms of the bargain do not move as the target cuts);
+    ``moved``, the states' ``movement`` if already known.
     """
     size = lift(params.deal_value, 2)
     relief = np.minimum(1.0, size * lift(params.deal_relief, 2) * alliance_effect[:, None]) * policy.deal
@@ -74,6 +76,7 @@ def strike_bargains(
     offer = credibility * (package + peace)
     price = np.einsum("rli,rli->ri", policy.deal_cut, cut_values)
     net_pull = np.maximum(0.0, offer - price)
-    takeup = np.where(net_pull > 0, movement(previous, params), 0.0)
+    moved = movement(previous, params) if moved is None else moved
+    takeup = np.where(net_pull > 0, moved, 0.0)
     war = previous.war * (1.0 - policy.ceasefire * takeup)
     return Bargains(offer, price, net_pull, takeup, relief, assurance, war)

@@ -20,6 +20,7 @@ from scipy.special import logit
 from sim.common.calendar import parse_month
 from sim.common.errors import ConfigError
 from sim.model.agents import BlocState, UnitedStates
+from sim.model.bargains import movement
 from sim.model.ensembles import DRAW, DrawTable, ensemble_values
 from sim.model.events import CHANGES_TIES, RandomShocks, apply_event
 from sim.model.incentives import Incentives, assess, start_values
@@ -138,6 +139,7 @@ class BlocModel(mesa.Model):
             relations.strength,
             relations.graph,
             self.kept_references,
+            self.movement(),
         )
         self.us.pay_rewards(self.incentives.bargains.takeup)
         BlocState.decide(self)
@@ -152,6 +154,10 @@ class BlocModel(mesa.Model):
         while self.running:
             self.step()
         return self
+
+    def movement(self) -> np.ndarray:
+        """How far each state has moved toward defection since the start (S3), this month."""
+        return self.this_month("movement", lambda: movement(self.previous, self.params))
 
     def this_month(self, name: str, compute: Callable[[], T]) -> T:
         """A quantity every state reads this month, computed once, by the first state that asks."""

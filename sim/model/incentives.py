@@ -90,10 +90,12 @@ def assess(
     strength: np.ndarray | None = None,
     graph: np.ndarray | None = None,
     kept: References | None = None,
+    moved: np.ndarray | None = None,
 ) -> Incentives:
     """S2-S6 and S11 from last month's world and this month's policy (``strength`` and
     ``graph``: the snapshot's symmetric strengths and tie graph, if already known; ``kept``:
-    the run's reference ties and strengths, if the model keeps them)."""
+    the run's reference ties and strengths, if the model keeps them; ``moved``, the states'
+    movement toward defection, if already known)."""
     kept = References() if kept is None else kept
     start_value, start_entrapment = references
     alliance_effect = 1.0 + lift(params.alliance_multiplier, 1) * previous.alliance
@@ -115,7 +117,7 @@ def assess(
     if cut:
         baseline = kept.values(previous, params, cut)
         cut_values[:, cut] = sum_over_partners(weighted_values(previous, baseline, params, weights=weights))
-    bargains = strike_bargains(previous, policy, credibility, alliance_effect, cut_values, params)
+    bargains = strike_bargains(previous, policy, credibility, alliance_effect, cut_values, params, moved)
     pain = lift(params.coercion_relief, 2) * coercion(
         previous, policy, strength, baseline_strength, alliance_effect, params
     )
