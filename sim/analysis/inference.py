@@ -4,23 +4,26 @@ Calibration (``experiment=calibrate``): the posterior-predictive check of every 
 (figure and table), identifiability (which constants the patterns constrain; table and
 pairwise posterior of the most constrained) and the tolerance schedule. Forecast
 (``experiment=forecast_2025``): the monthly forecast and its score against what happened
-and against persistence of the start. Each figure has a caption file beside it saying what
-it shows and which run made it (directory, configuration hash, commit), as every other
-report's figures do.
+and against persistence of the start. As every other report's figures, each is drawn at
+every width of ``experiment.widths`` (``<name>`` one column, ``<name>-wide`` two) with a
+caption file beside it saying what it shows and which run made it (directory,
+configuration hash, commit); ``experiments/analyze.py`` redraws them with other widths.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
-from sim.analysis.presentation import source_line, write_caption
+from sim.analysis.presentation import Presentation, draw, run_presentation
+from sim.analysis.settings import with_overrides
+from sim.experiment.configuration import rehydrate
 from sim.experiment.forecast import describe
 from sim.experiment.patterns import Pattern
 from sim.experiment.storage import RunDirectory
-from sim.publish import style, tables
+from sim.publish import tables
 from sim.publish.figures.calibration import (
     plot_forecast,
     plot_pairwise,
@@ -31,43 +34,44 @@ from sim.publish.figures.calibration import (
 PAIRWISE = 5  # constants in the pairwise plot: the most constrained
 
 
-def _save(fig, path: Path, caption: str, run: RunDirectory) -> list[Path]:
-    """Save the figure and its caption file: what it shows, then the run that made it."""
-    paths = list(style.save_figure(fig, path))
-    plt.close(fig)
-    return [*paths, write_caption(path, f"{caption} {source_line(run.path, run.manifest() or {})}")]
+def _presentation(run: RunDirectory, overrides: Sequence[str]) -> Presentation:
+    """Widths from the run's configuration (or the analysis' overrides); its source for the captions."""
+    manifest = run.manifest() or {}
+    config = with_overrides(rehydrate(manifest.get("config", {})), overrides)
+    return run_presentation(run.path, manifest, config)
 
 
 def _number(x: float) -> str:
     return tables.format_number(x, digits=3)
 
 
-def calibration_report(root: Path, out: Path) -> list[Path]:
+def calibration_report(root: Path, out: Path, overrides: Sequence[str] = ()) -> list[Path]:
     run = RunDirectory(root)
+    look = _presentation(run, overrides)
     patterns = run.read("patterns")
     spread = standardised_spread(run.read("predictive"), patterns)
-    labels = [
-        f"{p.id}: {describe(Pattern(**p._asdict()))}"
-        for p in patterns.drop(columns=[]).itertuples(index=False)
-    ]
-    written = _save(
-        plot_pattern_check(spread, labels, title="Posterior-predictive check (calibration patterns)"),
+    labels = [f"{p.id}: {describe(Pattern(**p._asdict()))}" for p in patterns.itertuples(index=False)]
+    written = draw(
+        look,
+        lambda w: plot_pattern_check(
+            spread, labels, title="Posterior-predictive check (calibration patterns)", width=w
+        ),
         out / "pattern_check",
         "Posterior-predictive check of the calibration: for every 2017-2024 pattern, the median"
         " and 90% interval of the simulated statistic over posterior draws and worlds, minus the"
         " observed value, in units of the pattern's tolerance; the shaded band (within ±1) is met.",
-        run,
     )
     written += list(tables.write_table(_check_table(patterns, spread), out / "pattern_check"))
     identifiable = run.read("identifiability")
     written += list(tables.write_table(_identifiability_table(identifiable), out / "identifiability"))
     names = identifiable["parameter"].head(PAIRWISE).tolist()
-    written += _save(
-        plot_pairwise(run.read("posterior_draws"), identifiable, names),
+    draws = run.read("posterior_draws")
+    written += draw(
+        look,
+        lambda w: plot_pairwise(draws, identifiable, names, width=w),
         out / "pairwise",
         f"Posterior draws of the {len(names)} constants the patterns constrain most, pair by pair;"
         " histograms on the diagonal; each axis spans the prior (log axis for a log-uniform one).",
-        run,
     )
     written += list(tables.write_table(_generations_table(run.read("generations")), out / "tolerance"))
     return written
@@ -141,32 +145,34 @@ def _generations_table(frame: pd.DataFrame) -> tables.Table:
     return tables.Table(columns, rows)
 
 
-def forecast_report(root: Path, out: Path) -> list[Path]:
+def forecast_report(root: Path, out: Path, overrides: Sequence[str] = ()) -> list[Path]:
     run = RunDirectory(root)
+    look = _presentation(run, overrides)
     scores = run.read("scores")
     series = run.read("forecast_timeseries")
     draws = series["draw"].nunique()
-    written = _save(
-        plot_forecast(series),
+    written = draw(
+        look,
+        lambda w: plot_forecast(series, width=w),
         out / "forecast",
         f"Forecast of 2025 from {draws} posterior draws, month by month: alignment of each member,"
         " members aligned and tie density per layer; lines are medians over draws and worlds,"
         " bands their central 90%, dotted lines the start (persistence of the end of 2024).",
-        run,
     )
     patterns = scores.rename(columns={"pattern": "id"})
     spread = standardised_spread(run.read("forecast_patterns"), patterns)
     null = ((scores["persistence"] - scores["observed"]) / scores["tolerance"]).tolist()
     labels = [f"{row.pattern}: {row.what}" for row in scores.itertuples()]
-    figure = plot_pattern_check(spread, labels, null, title="Forecast of 2025 against what happened")
-    written += _save(
-        figure,
+    written += draw(
+        look,
+        lambda w: plot_pattern_check(
+            spread, labels, null, title="Forecast of 2025 against what happened", width=w
+        ),
         out / "forecast_check",
         "The 2025 forecast against what happened: for every 2025 pattern, the forecast's median"
         " and 90% interval minus the observed value in units of the pattern's tolerance (the"
         " shaded band, within ±1, is a hit); open squares mark persistence of the end of 2024."
         " Nothing was tuned on 2025.",
-        run,
     )
     written += list(tables.write_table(_score_table(scores), out / "forecast_scores"))
     written += list(tables.write_table(_monthly_table(series), out / "forecast_monthly"))

@@ -94,6 +94,16 @@ def presentation(
     """The presentation of one report (of the run or sweep in ``root``) from its configuration."""
     names = [p.name for p in config.design.parameters] + (list(facet.settings) if facet else [])
     labels = parameter_labels(names)
+    return _configured(config, labels, run_facts(dataset, config, facet, labels, root))
+
+
+def run_presentation(root: Path, manifest: dict, config: Config) -> Presentation:
+    """The presentation of a run whose tables are not replicate summaries (a calibration, a
+    forecast): the configured widths, and its source as the facts every caption ends with."""
+    return _configured(config, {}, source_line(root, manifest))
+
+
+def _configured(config: Config, labels: dict[str, str], facts: str) -> Presentation:
     return Presentation(
         widths=tuple(str(w) for w in config.experiment.widths) or ("one_column",),
         band=str(config.experiment.band),
@@ -101,7 +111,7 @@ def presentation(
         outcome=str(config.experiment.outcome),
         horizon=config.horizon,
         labels=labels,
-        facts=run_facts(dataset, config, facet, labels, root),
+        facts=facts,
     )
 
 

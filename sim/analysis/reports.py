@@ -62,7 +62,7 @@ def analyze(
         if study_path(root).is_file():
             written = portfolio_report(root, out)
         elif inference is not None:
-            written = inference(root, out)
+            written = inference(root, out, overrides)
         else:
             written = _report_dataset(root, out, progress, overrides, allow_mixed_versions)
         relative = [str(final_path(p, root).relative_to(root)) for p in written]
@@ -101,7 +101,7 @@ def _analysis(dataset: Dataset, config: Config) -> str:
     return analysis
 
 
-def _inference_report(root: Path) -> Callable[[Path, Path], list[Path]] | None:
+def _inference_report(root: Path) -> Callable[[Path, Path, Sequence[str]], list[Path]] | None:
     """A calibration's or a forecast's report (their tables are not replicate summaries)."""
     analysis = (RunDirectory(root).manifest() or {}).get("analysis")
     if analysis == Analysis.calibrate:

@@ -131,11 +131,12 @@ def execute_job(config: Config, output: Path, search_root: Path) -> JobOutcome:
         return JobOutcome("skipped (already complete)", label, existing)
     prepare_directory(output)
     started = now()
+    memory = None
     if config.experiment.analysis in (Analysis.calibrate, Analysis.forecast):
         tables, strategies, n_chunks = _run_inference(config, output), [config.strategy.name], 1
     else:
         result = run_job(config, progress=True)
-        tables, n_chunks = result.as_dict(), result.n_chunks
+        tables, n_chunks, memory = result.as_dict(), result.n_chunks, result.memory
         strategies = sorted(result.summary["strategy"].unique().tolist())
     manifest = {
         "identity": job.key,
@@ -159,6 +160,8 @@ def execute_job(config: Config, output: Path, search_root: Path) -> JobOutcome:
         "config": plain(config),
     }
     RunDirectory(output).write(tables, manifest)
+    if memory is not None:  # the peak includes writing the tables, the job's last step
+        log.info("%s", memory.measured())
     return JobOutcome("done", label, output, n_chunks)
 
 

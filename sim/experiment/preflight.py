@@ -27,7 +27,7 @@ from sim.experiment.data_schemas import check_data_folder
 from sim.experiment.designs import POINT, build_design, design_chunk
 from sim.experiment.ensembles import read_draws
 from sim.experiment.keys import check_mapping_keys
-from sim.experiment.memory_limit import available_memory, estimate, gigabytes
+from sim.experiment.memory_limit import available_memory, gigabytes, job_estimate
 from sim.experiment.runner import check_design, job_strategies, with_point
 from sim.model.bloc_model import BlocModel
 from sim.model.parameters import LeverConfig, RunConfig, ScenarioConfig, StrategyConfig
@@ -168,16 +168,7 @@ def timing_warnings(run: RunConfig) -> Iterable[str]:
 
 def check_memory(config: Config, configurations: int) -> None:
     """Refuse a job whose planned peak memory exceeds what is available, saying what would fit."""
-    planned = estimate(
-        replicates=config.replicates,
-        horizon=config.horizon,
-        n_states=len(config.scenario.states),
-        configurations=configurations,
-        record_timeseries=config.record_timeseries,
-        record_ties=config.record_ties,
-        ties_every=config.ties_every,
-        random_shocks=len(config.scenario.random_shocks),
-    )
+    planned = job_estimate(config, configurations)
     available = available_memory()
     if planned.total <= available:
         return

@@ -24,7 +24,12 @@ from sim.common.vocabulary import RUN_TABLES
 from sim.experiment.configuration import Config, load_strategy
 from sim.experiment.designs import POINT, design_chunk
 from sim.experiment.ensembles import read_draws
-from sim.experiment.memory import batches_freed_as_they_finish, plan_memory, release_freed_memory
+from sim.experiment.memory import (
+    MemoryPlan,
+    batches_freed_as_they_finish,
+    plan_memory,
+    release_freed_memory,
+)
 from sim.model.bloc_model import BlocModel
 from sim.model.ensembles import DrawTable
 from sim.model.parameters import RunConfig, StrategyConfig
@@ -42,6 +47,8 @@ class JobTables:
     timeseries: pd.DataFrame | None
     ties: pd.DataFrame | None
     n_chunks: int
+    memory: MemoryPlan | None = None
+    """How the worlds were batched and the memory planned (its peak is logged once written)."""
 
     def as_dict(self) -> dict[str, pd.DataFrame]:
         tables = {"summary": self.summary, "timeseries": self.timeseries, "ties": self.ties}
@@ -123,8 +130,7 @@ def run_job(config: Config, progress: bool = True) -> JobTables:
             for name in RUN_TABLES:
                 frames = [batch_tables[name] for batch_tables in tables if name in batch_tables]
                 pieces[name] += _point_by_point(frames, name, batches)
-    log.info("%s", plan.measured())
-    return _stack(pieces, n_chunks)
+    return dataclasses.replace(_stack(pieces, n_chunks), memory=plan)
 
 
 def _batch_tables(

@@ -38,6 +38,16 @@ TINY = {
         "experiment.strategies=[status_quo,pyongyang_deal,moscow_deal,adaptive]",
         "robustness.plausible_level=0.3",
     ],
+    "calibrate": [
+        "calibration.population=8",
+        "calibration.generations=2",
+        "calibration.batch=8",
+        "calibration.max_batches=1",
+        "calibration.posterior_draws=10",
+        "calibration.predictive_draws=2",
+        "calibration.predictive_replicates=2",
+    ],
+    "forecast_2025": ["forecast.draws=2", "replicates=2"],
 }
 
 

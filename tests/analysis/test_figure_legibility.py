@@ -10,7 +10,7 @@ from sim.analysis.presentation import CAPTION_SUFFIX
 from sim.publish import style
 from tests.publish.legibility import cut_off_labels, drawn_texts, overlapping_labels
 
-pytestmark = pytest.mark.slow  # seven small runs and their analyses, about a minute on two cores
+pytestmark = pytest.mark.slow  # nine small runs and their analyses, about a minute on two cores
 
 EXPECTED_KINDS = {
     "compare_strategies": {"final_aligned", "aligned_over_time", "survival", "ties_", "network_"},
@@ -20,7 +20,10 @@ EXPECTED_KINDS = {
     "screening": {"morris_"},
     "hindcast": {"hindcast"},
     "robustness": {"robust_comparison", "cost_effect"},
+    "calibrate": {"pattern_check", "pairwise"},
+    "forecast_2025": {"forecast", "forecast_check"},
 }
+INFERENCE = ("calibrate", "forecast_2025")  # their captions name the run, not strategies and worlds
 FULL_WIDTH_ONLY = ("hindcast", "robust_comparison", "discovery_")  # three or five panels side by side
 
 
@@ -36,8 +39,11 @@ def test_every_figure_type_is_drawn_at_both_widths(drawn_figures):
 def test_a_caption_beside_each_figure_names_strategies_worlds_and_horizon(drawn_figures):
     for d in drawn_figures:
         caption = d.path.with_name(f"{d.name}{CAPTION_SUFFIX}").read_text(encoding="utf-8")
+        assert f"Source: {d.path.parents[1].name} (configuration hash" in caption, d.name
+        if d.experiment in INFERENCE:
+            continue
         assert "Strategies: " in caption and "replicate worlds per strategy" in caption, d.name
-        assert "horizon " in caption and " months (" in caption and "Source: " in caption, d.name
+        assert "horizon " in caption and " months (" in caption, d.name
     compare = next(d for d in drawn_figures if d.name == "survival")
     text = compare.path.with_name(f"survival{CAPTION_SUFFIX}").read_text(encoding="utf-8")
     assert "status quo (ref.), adaptive, alliance first" in text and "12 replicate worlds" in text

@@ -147,19 +147,11 @@ def test_a_run_that_reads_no_pattern_is_refused(tmp_path):
 
 @pytest.mark.slow
 def test_the_calibrate_experiment_writes_posterior_provenance_checks_and_figures(tmp_path):
+    from tests.analysis.conftest import TINY
     from tests.experiment.conftest import run_entry
 
     out = tmp_path / "run"
-    tiny = [
-        "calibration.population=8",
-        "calibration.generations=2",
-        "calibration.batch=8",
-        "calibration.max_batches=1",
-        "calibration.posterior_draws=10",
-        "calibration.predictive_draws=2",
-        "calibration.predictive_replicates=2",
-    ]
-    run_entry("run.py", "experiment=calibrate", *tiny, f"hydra.run.dir={out}")
+    run_entry("run.py", "experiment=calibrate", *TINY["calibrate"], f"hydra.run.dir={out}")
     draws = pd.read_csv(out / "posterior_draws.csv")
     assert draws.columns[0] == "draw" and len(draws) == 10
     assert {"model.rationality", "model.war_demand"} <= set(draws.columns)
@@ -170,12 +162,16 @@ def test_the_calibrate_experiment_writes_posterior_provenance_checks_and_figures
     figures = out / "figures"
     for name in (
         "pattern_check.png",
+        "pattern_check-wide.png",
         "pattern_check.md",
         "identifiability.md",
         "pairwise.png",
+        "pairwise-wide.pdf",
         "tolerance.md",
         "pattern_check.caption.txt",
+        "pattern_check-wide.caption.txt",
         "pairwise.caption.txt",
+        "pairwise-wide.caption.txt",
     ):
         assert (figures / name).stat().st_size > 0, name
     assert "Source: run (configuration hash" in (figures / "pairwise.caption.txt").read_text(encoding="utf-8")

@@ -71,13 +71,18 @@ def test_forecast_2025_runs_from_a_posterior_file_and_writes_figures_and_scores(
     assert sorted(series["date"].unique())[0] == "2025-01" and series["step"].max() == 12
     assert set(series["draw"]) == {0, 1}
     listed = json.loads((out / "figures" / "index.json").read_text())["figures_and_tables"]
-    for name in ("forecast.png", "forecast_check.png", "forecast_scores.md", "forecast_monthly.md"):
-        assert f"figures/{name}" in listed
-    for name in ("forecast", "forecast_check"):
+    for name in ("forecast", "forecast-wide", "forecast_check", "forecast_check-wide"):
+        assert f"figures/{name}.png" in listed and f"figures/{name}.pdf" in listed
         caption = (out / "figures" / f"{name}.caption.txt").read_text(encoding="utf-8")
         assert "2025" in caption and "Source: run (configuration hash" in caption
         assert "commit unknown" not in caption
+    for name in ("forecast_scores.md", "forecast_monthly.md"):
+        assert f"figures/{name}" in listed
     assert "from 2 posterior draws" in (out / "figures" / "forecast.caption.txt").read_text(encoding="utf-8")
+    run_entry("analyze.py", str(out), "experiment.widths=[two_column]")  # redrawn at the full width only
+    listed = json.loads((out / "figures" / "index.json").read_text())["figures_and_tables"]
+    assert "figures/forecast-wide.png" in listed and "figures/forecast.png" not in listed
+    assert not (out / "figures" / "forecast_check.png").exists()
 
 
 def test_a_missing_posterior_is_refused_with_exit_status_2(tmp_path):
