@@ -139,14 +139,18 @@ def measure_states(
     model: ModelParameters,
     relations: Relations | None = None,
     incentives: Incentives | None = None,
+    rents: np.ndarray | None = None,
+    scratch: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Per-state metrics of the current month, each (R, n).
 
     ``net_pull``, ``compensation`` and ``takeup`` are the terms of the defection condition
-    that acted in the month just ended (0 at month 0).
+    that acted in the month just ended (0 at month 0); ``rents``, the world's rent rates
+    if already known; ``scratch``, an array shaped like the ties to work in.
     """
     strength = (relations or Relations.of(world, model)).strength
-    weighted = weighted_values(world, tie_values(world, strength, model), model)
+    values = tie_values(world, strength, model, rents, out=scratch)
+    weighted = weighted_values(world, values, model, out=values)
     partners = partner_total(weighted)  # the partner part of S2
     zeros = np.zeros_like(world.alignment)
     return {
