@@ -93,12 +93,30 @@ def _bind(
 def _fund_most_valuable_first(asked: np.ndarray, worth: np.ndarray, budget: np.ndarray) -> np.ndarray:
     """Each patron pays its clients' requests in order of their worth to it until its budget runs out.
 
+    Requests are never negative. A patron asked by one client at most pays it what its
+    budget allows, whatever the order (the running sum before that client adds zeros):
+    only patrons asked by several clients are sorted, usually few, as a deal has one
+    target. The same numbers, bit for bit, as sorting every row.
+    """
+    n = worth.shape[-1]
+    paid = np.clip(budget[..., None], 0.0, asked)
+    several = np.count_nonzero(asked, axis=-1) > 1
+    if several.any():
+        rows = np.flatnonzero(several)  # (world, patron) rows, flat
+        flat = (asked.reshape(-1, n)[rows], worth.reshape(-1, n)[rows], budget.reshape(-1)[rows])
+        paid.reshape(-1, n)[rows] = _fund_in_order(*flat)
+    return paid
+
+
+def _fund_in_order(asked: np.ndarray, worth: np.ndarray, budget: np.ndarray) -> np.ndarray:
+    """``_fund_most_valuable_first`` for rows (K, n) of requests by sorting each row.
+
     The same numbers as sorting each patron's row with ``take_along_axis`` and summing it
     with ``cumsum``; but gathers by flat position and a running sum over the few clients,
     in ``cumsum``'s order, cost half as much for rows of a handful of clients.
     """
     n = worth.shape[-1]
-    order = np.argsort(-worth, axis=2, kind="stable")
+    order = np.argsort(-worth, axis=-1, kind="stable")
     order += np.arange(0, worth.size, n).reshape((*worth.shape[:-1], 1))  # flat positions
     slots = order.reshape(-1)
     requests = asked.reshape(-1).take(slots).reshape(worth.shape)
@@ -108,7 +126,7 @@ def _fund_most_valuable_first(asked: np.ndarray, worth: np.ndarray, budget: np.n
     for k in range(1, n):
         total += requests[..., k]
         before[..., k] = total - requests[..., k]
-    np.subtract(budget[:, :, None], before, out=before)
+    np.subtract(budget[..., None], before, out=before)
     funded = np.clip(before, 0.0, requests, out=before)
     paid = np.empty(worth.size)
     paid[slots] = funded.reshape(-1)

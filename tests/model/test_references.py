@@ -71,6 +71,7 @@ def test_patrons_fund_clients_in_the_order_and_sums_of_a_plain_sort():
     worth[:, :, 2] = worth[:, :, 1]  # ties keep the clients' order
     worth[::5] = 0.0
     asked, budget = rng.random((500, 4, 4)), 1.5 * rng.random((500, 4))
+    asked[100:300] *= rng.random((200, 4, 4)) < 0.3  # patrons asked by one client or none
     order = np.argsort(-worth, axis=2, kind="stable")
     requests = np.take_along_axis(asked, order, axis=2)
     before = np.cumsum(requests, axis=2) - requests
@@ -79,6 +80,8 @@ def test_patrons_fund_clients_in_the_order_and_sums_of_a_plain_sort():
     paid = _fund_most_valuable_first(asked, worth, budget)
     assert np.array_equal(paid.view(np.int64), expected.view(np.int64))
     assert (paid < asked).any()  # some budgets run out: the order matters
+    asked_by = np.count_nonzero(asked, axis=2)
+    assert (asked_by <= 1).any() and (asked_by > 1).any()  # both ways of funding are checked
 
 
 def test_counter_offers_of_worlds_with_a_need_are_those_of_the_whole_batch():
