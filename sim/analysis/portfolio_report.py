@@ -75,8 +75,8 @@ def portfolio_report(root: Path, out: Path) -> list[Path]:
             for name, v in attrs["named"].items()
         ]
     )
-    written = _save(plot_pareto(trials, named, objective=objective), out / "pareto_front")
-    written.append(write_caption(out / "pareto_front", _pareto_caption(root, config, trials, objective)))
+    caption = _pareto_caption(root, config, trials, objective)
+    written = _pareto_figures(trials, named, objective, config, caption, out)
     best = [t for t in finished if t.number in front]
     written += _front_table(best, out)
     written += _comparison(attrs, compared(best, settings.compare), config, out)
@@ -85,6 +85,20 @@ def portfolio_report(root: Path, out: Path) -> list[Path]:
         path = out / "portfolios" / f"portfolio_{trial.number}.yaml"
         atomic_write_bytes(path, OmegaConf.to_yaml(plain(strategy)).encode())
         written.append(path)
+    return written
+
+
+def _pareto_figures(
+    trials: pd.DataFrame, named: pd.DataFrame, objective: str, config, caption: str, out: Path
+) -> list[Path]:
+    """The Pareto figure at every width of ``experiment.widths`` (``pareto_front``,
+    ``pareto_front-wide``), each with its caption."""
+    written: list[Path] = []
+    for width in [str(w) for w in config.experiment.widths] or ["one_column"]:
+        base = out / f"pareto_front{style.WIDTH_SUFFIX[width]}"
+        fig = plot_pareto(trials, named, objective=objective, width=style.WIDTHS[width])
+        written += _save(fig, base)
+        written.append(write_caption(base, caption))
     return written
 
 

@@ -66,6 +66,8 @@ def test_portfolio_search_resumes_and_refuses_another_configuration(tmp_path: Pa
     trials = pd.read_parquet(figures / "trials.parquet")
     assert len(trials) == 4 and trials["front"].any()
     assert (figures / "pareto_front.png").is_file() and (figures / "portfolio_ranking.md").is_file()
+    wide = figures / "pareto_front-wide"
+    assert wide.with_suffix(".pdf").is_file() and wide.with_name(f"{wide.name}.caption.txt").is_file()
     front = sorted((figures / "portfolios").glob("portfolio_*.yaml"))
     assert len(front) == trials["front"].sum()
     ranking = pd.read_parquet(figures / "portfolio_ranking.parquet")
