@@ -103,7 +103,9 @@ class BlocModel(mesa.Model):
         self._measured_monthly = config.record_timeseries or config.record_ties or reads_metrics
         self._measured: Relations | None = None
         self._month_values: dict[str, Any] = {}
-        self._run_values: dict[str, Any] = {}
+        # the per-state metrics' work array, kept for the run once made: at R = 10,000 a new
+        # (R, L, n, n) array each month costs more in page faults than the arithmetic in it
+        self._metric_scratch: np.ndarray | None = None
         self._observe()
 
     @property
@@ -160,16 +162,6 @@ class BlocModel(mesa.Model):
         """How far each state has moved toward defection since the start (S3), this month."""
         return self.this_month("movement", lambda: movement(self.previous, self.params))
 
-    def this_run(self, name: str, compute: Callable[[], T]) -> T:
-        """Something the model keeps for the whole run, made when first asked for.
-
-        A work array kept for the run instead of a new one each month: at R = 10,000 a
-        new (R, L, n, n) array costs more in page faults than the arithmetic done in it.
-        """
-        if name not in self._run_values:
-            self._run_values[name] = compute()
-        return self._run_values[name]
-
     def this_month(self, name: str, compute: Callable[[], T]) -> T:
         """A quantity every state reads this month, computed once, by the first state that asks."""
         if name not in self._month_values:
@@ -215,9 +207,10 @@ class BlocModel(mesa.Model):
         self._measured = relations
         self.latest = measure(self.world, self.params, relations)
         rents = self.kept_references.rents(self.world, self.params)
-        scratch = self.this_run("metric scratch", lambda: np.empty_like(self.world.ties))
+        if self._metric_scratch is None:
+            self._metric_scratch = np.empty_like(self.world.ties)
         self.latest_states = measure_states(
-            self.world, self.params, relations, self.incentives, rents, scratch
+            self.world, self.params, relations, self.incentives, rents, self._metric_scratch
         )
         self.recorder.record(self.month)
 

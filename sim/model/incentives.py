@@ -116,7 +116,8 @@ def assess(
     cut = tuple(int(layer) for layer in np.flatnonzero(policy.deal_cut.any(axis=0).any(axis=1)))
     if cut:
         baseline = kept.values(previous, params, cut)
-        cut_values[:, cut] = sum_over_partners(weighted_values(previous, baseline, params, weights=weights))
+        weighted_cuts = weighted_values(previous, baseline, params, weights=weights)
+        cut_values[:, list(cut)] = sum_over_partners(weighted_cuts)
     bargains = strike_bargains(previous, policy, credibility, alliance_effect, cut_values, params, moved)
     pain = lift(params.coercion_relief, 2) * coercion(
         previous, policy, strength, baseline_strength, alliance_effect, params
