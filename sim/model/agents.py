@@ -15,7 +15,7 @@ import numpy as np
 from scipy.special import expit
 
 from sim.model.adaptive import LeverLearner
-from sim.model.broadcast import times
+from sim.model.broadcast import along_columns, along_layers, outer, times
 from sim.model.incentives import Incentives
 from sim.model.parameters import AdaptiveConfig, ModelParameters, USConfig
 from sim.model.strategies import REWARD_LEVERS, Lever, Policy
@@ -129,7 +129,7 @@ class BlocState(mesa.Agent):
         and, lastingly, when it has abandoned this state (an event records the abandonment), (R, n, n)."""
         drift = 1.0 - np.minimum(1.0, previous.alignment / previous.start_alignment)
         kept = 1.0 - lift(params.trust_sensitivity, 2) * drift  # the share of baseline trust j keeps
-        target = previous.baseline_trust * kept[:, None, :]
+        target = previous.baseline_trust * along_columns(kept, kept.shape[-1])
         abandoned = lift(params.abandonment_persistence, 3) * previous.abandonment
         target = np.clip(target - abandoned, 0.0, 1.0)
         diagonal = np.arange(target.shape[-1])
@@ -149,10 +149,11 @@ class BlocState(mesa.Agent):
         """
         previous, policy, incentives, params = model.previous, model.policy, model.incentives, model.params
         a = previous.alignment
-        closeness = np.multiply(a[:, :, None], a[:, None, :])
+        closeness = outer(a, a)
         np.sqrt(np.divide(closeness, model.start_closeness, out=closeness), out=closeness)
         # the baseline, with the treaty layer at the legal commitment in force
-        target = times(model.kept_references.ties(previous), closeness[:, None, :, :])
+        baseline = model.kept_references.ties(previous)
+        target = times(baseline, along_layers(closeness, baseline.shape[1]))
         need = cls._trade_need(previous, policy, incentives, params)
         for layer in TRADE_LAYERS if need is not None else ():
             target[:, layer] *= need
@@ -161,7 +162,7 @@ class BlocState(mesa.Agent):
             target[:, MILITARY] += war
         keep = model.this_month("deal keep", lambda: cls._deal_keep(policy, incentives))
         for layer in model.us.cut_layers:  # no deal cuts the other layers: there keep is 1
-            target[:, layer] *= keep[:, layer, :, None] * keep[:, layer, None, :]
+            target[:, layer] *= outer(keep[:, layer], keep[:, layer])
         np.clip(target, 0.0, 1.0, out=target)
         diagonal = np.arange(a.shape[1])
         target[:, :, diagonal, diagonal] = 0.0
@@ -173,7 +174,7 @@ class BlocState(mesa.Agent):
     @staticmethod
     def _deal_keep(policy: Policy, incentives: Incentives) -> np.ndarray:
         """zeta: the share of each layer's ties a deal leaves its target as far as taken up, (R, L, n)."""
-        return 1.0 - policy.deal_cut * incentives.bargains.takeup[:, None, :]
+        return 1.0 - policy.deal_cut * along_layers(incentives.bargains.takeup, policy.deal_cut.shape[1])
 
     @classmethod
     def _next_own_factor(
@@ -192,7 +193,7 @@ class BlocState(mesa.Agent):
         closeness = np.sqrt(previous.alignment / previous.start_alignment)
         keep = model.this_month("deal keep", lambda: cls._deal_keep(policy, incentives))
         current = previous.own_factor
-        return current + lift(params.tie_rate, 3) * (closeness[:, None, :] * keep - current)
+        return current + lift(params.tie_rate, 3) * (along_layers(closeness, keep.shape[1]) * keep - current)
 
     @staticmethod
     def _trade_need(
@@ -208,12 +209,12 @@ class BlocState(mesa.Agent):
         if not rise.any() and not policy.secondary.any():
             return None
         busting = 1.0 + lift(params.sanctions_busting, 3) * (
-            rise[:, :, None] * capacity[:, None, :] + rise[:, None, :] * capacity[:, :, None]
+            outer(rise, capacity) + outer(capacity, rise)
         )
         if not policy.secondary.any():
             return busting  # no secondary sanctions anywhere: the factor below is exactly 1
         s, secondary = previous.sanctions, policy.secondary
-        exposure = secondary[:, :, None] * s[:, None, :] + secondary[:, None, :] * s[:, :, None]
+        exposure = outer(secondary, s) + outer(s, secondary)
         cost = lift(params.secondary_bite, 3) * incentives.alliance_effect[:, None, None] * exposure
         return busting * (1.0 - np.minimum(1.0, cost))
 
@@ -225,7 +226,7 @@ class BlocState(mesa.Agent):
         if not change.any():
             return None
         supply = previous.arms_supply
-        return lift(params.war_demand, 3) * change[:, None, :] * supply[:, :, None] * previous.trust
+        return outer(supply, lift(params.war_demand, 2) * change) * previous.trust
 
 
 class UnitedStates(mesa.Agent):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.model.broadcast import along_columns, along_rows
 from sim.model.parameters import ModelParameters
 from sim.model.values import sum_over_layers, sum_over_partners
 from sim.model.worlds import lift, pick
@@ -76,13 +77,14 @@ def _bind(
 ) -> Binding:
     """S5 for the worlds ``rows`` selects (the arrays given are theirs already)."""
     scale = gdp / 100.0  # bn USD per % of GDP, (R, n)
-    worth_usd = alignment[:, :, None] * worth * scale[:, :, None]
     n = need.shape[1]
+    worth_usd = along_rows(alignment, n) * worth
+    worth_usd *= along_rows(scale, n)
     caps = lift(pick(params.patron_compensation, rows), 3) * worth_usd * (1.0 - np.eye(n))
     need_usd = need * scale
     total = sum_over_layers(caps)  # caps.sum(axis=1): over patrons, per client
     share = np.minimum(1.0, np.divide(need_usd, total, out=np.zeros_like(total), where=total > 0))
-    asked = caps * share[:, None, :]
+    asked = caps * along_columns(share, n)
     budget = np.broadcast_to(lift(pick(params.patron_budget, rows), 2) * capacity * scale, need.shape)
     paid = _fund_most_valuable_first(asked, worth_usd, budget)
     received = np.einsum("rcp,rpc->rc", trust, paid) / scale

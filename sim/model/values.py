@@ -15,7 +15,7 @@ import functools
 import numpy as np
 
 from sim.common.vocabulary import LAYERS
-from sim.model.broadcast import along_rows, keyed, times
+from sim.model.broadcast import along_layers, along_rows, keyed, outer, times
 from sim.model.parameters import ModelParameters
 from sim.model.world import World
 from sim.model.worlds import lift
@@ -93,7 +93,7 @@ def layer_values(
 
 def scarcity(sanctions: np.ndarray, capacity: np.ndarray, params: ModelParameters) -> np.ndarray:
     """1 + kappa_s s_i c_j: sanctions raise a partner's worth by what it can replace, (R, n, n)."""
-    return 1.0 + lift(params.sanctions_dependence, 3) * sanctions[:, :, None] * capacity[:, None, :]
+    return 1.0 + outer(lift(params.sanctions_dependence, 2) * sanctions, capacity)
 
 
 def partner_weights(world: World, params: ModelParameters, sanctions: np.ndarray | None = None) -> np.ndarray:
@@ -121,7 +121,7 @@ def weighted_values(
     array to fill (``values`` itself when nothing else reads it).
     """
     weights = partner_weights(world, params, sanctions) if weights is None else weights
-    return times(values, weights[:, None], out)
+    return times(values, along_layers(weights, values.shape[1]), out)
 
 
 def staying_strength(world: World, strength: np.ndarray) -> np.ndarray:
@@ -134,8 +134,8 @@ def staying_strength(world: World, strength: np.ndarray) -> np.ndarray:
     them at the tie rate, as ties do) is divided out of its row. Partners' drift, trust,
     need and the partners' cuts stay in.
     """
-    divisor = np.maximum(world.own_factor, 1e-3)[:, :, :, None]
-    return np.divide(strength, divisor, out=np.empty_like(strength))  # laid out like strength: see times
+    divisor = along_rows(np.maximum(world.own_factor, 1e-3), strength.shape[-1])
+    return np.divide(strength, divisor, out=divisor)
 
 
 def staying_sanctions(world: World) -> np.ndarray:
