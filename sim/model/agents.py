@@ -153,7 +153,7 @@ class BlocState(mesa.Agent):
         np.sqrt(np.divide(closeness, model.start_closeness, out=closeness), out=closeness)
         # the baseline, with the treaty layer at the legal commitment in force
         baseline = model.kept_references.ties(previous)
-        target = times(baseline, along_layers(closeness, baseline.shape[1]))
+        target = times(baseline, closeness[:, None])
         need = cls._trade_need(previous, policy, incentives, params)
         for layer in TRADE_LAYERS if need is not None else ():
             target[:, layer] *= need

@@ -60,7 +60,8 @@ def outer(rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
 def along_layers(factor: np.ndarray, layers: int) -> np.ndarray:
     """``factor[:, None]`` broadcast to ``layers`` along a new second axis, as a contiguous array.
 
-    Multiplying a (R, L, n, n) array by the broadcast view costs twice as much as
-    repeating the factor and multiplying arrays of one layout.
+    For a (R, L, n) array the broadcast view steps n numbers at a time. For a (R, L, n, n)
+    array the broadcast view is the faster: the repeated factor costs more to write than
+    it saves.
     """
     return np.repeat(factor[:, None], layers, axis=1)

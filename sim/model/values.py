@@ -121,7 +121,7 @@ def weighted_values(
     array to fill (``values`` itself when nothing else reads it).
     """
     weights = partner_weights(world, params, sanctions) if weights is None else weights
-    return times(values, along_layers(weights, values.shape[1]), out)
+    return times(values, weights[:, None], out)
 
 
 def staying_strength(world: World, strength: np.ndarray) -> np.ndarray:
