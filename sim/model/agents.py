@@ -18,6 +18,7 @@ from sim.model.adaptive import LeverLearner
 from sim.model.broadcast import along_columns, along_layers, outer, times
 from sim.model.incentives import Incentives
 from sim.model.parameters import AdaptiveConfig, ModelParameters, USConfig
+from sim.model.short_axes import sum_last
 from sim.model.strategies import REWARD_LEVERS, Lever, Policy
 from sim.model.values import MILITARY, TRADE_LAYERS
 from sim.model.world import World
@@ -208,9 +209,7 @@ class BlocState(mesa.Agent):
         rise = np.maximum(0.0, previous.sanctions - previous.start_sanctions)
         if not rise.any() and not policy.secondary.any():
             return None
-        busting = 1.0 + lift(params.sanctions_busting, 3) * (
-            outer(rise, capacity) + outer(capacity, rise)
-        )
+        busting = 1.0 + lift(params.sanctions_busting, 3) * (outer(rise, capacity) + outer(capacity, rise))
         if not policy.secondary.any():
             return busting  # no secondary sanctions anywhere: the factor below is exactly 1
         s, secondary = previous.sanctions, policy.secondary
@@ -289,7 +288,7 @@ class UnitedStates(mesa.Agent):
         policy = Policy.zeros(model.replicates, len(model.states))
         for k, lever in enumerate(self.levers):
             policy.add(lever, self.intensity[:, k])
-        policy.spent += (self.intensity * self.costs * ~self.rewarded).sum(axis=1)
+        policy.spent += sum_last(self.intensity * self.costs * ~self.rewarded)
         policy.clip()
         model.policy = policy
 
@@ -297,7 +296,7 @@ class UnitedStates(mesa.Agent):
         """Add the cost of this month's rewards as far as their targets took them up, and the
         month's whole spending to the running total."""
         policy = self.model.policy
-        policy.spent += (self.intensity * self.costs * self._reward_factor(takeup)).sum(axis=1)
+        policy.spent += sum_last(self.intensity * self.costs * self._reward_factor(takeup))
         self.cumulative_cost += policy.spent
 
     def _reward_factor(self, takeup: np.ndarray) -> np.ndarray:
@@ -336,7 +335,7 @@ class UnitedStates(mesa.Agent):
             )
             intensity = np.minimum(requested, affordable)
         else:
-            demand = (requested * costs).sum(axis=1)
+            demand = sum_last(requested * costs)
             scale = np.divide(self.budget, demand, out=np.ones_like(demand), where=demand > 0)
             intensity = requested * np.minimum(1.0, scale)[:, None]
         return np.where(self.budget[:, None] > 0, intensity, 0.0)

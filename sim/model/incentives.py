@@ -17,6 +17,7 @@ from sim.model.metrics import aggregate_graph
 from sim.model.parameters import ModelParameters
 from sim.model.patrons import Binding, bind_clients
 from sim.model.references import References
+from sim.model.short_axes import sum_last, sum_second
 from sim.model.strategies import Policy
 from sim.model.values import (
     ECONOMIC,
@@ -26,8 +27,6 @@ from sim.model.values import (
     partner_weights,
     staying_sanctions,
     staying_strength,
-    sum_over_layers,
-    sum_over_partners,
     symmetric_strength,
     tie_values,
     weighted_values,
@@ -117,12 +116,12 @@ def assess(
     if cut:
         baseline = kept.values(previous, params, cut)
         weighted_cuts = weighted_values(previous, baseline, params, weights=weights)
-        cut_values[:, list(cut)] = sum_over_partners(weighted_cuts)
+        cut_values[:, list(cut)] = sum_last(weighted_cuts)
     bargains = strike_bargains(previous, policy, credibility, alliance_effect, cut_values, params, moved)
     pain = lift(params.coercion_relief, 2) * coercion(
         previous, policy, strength, baseline_strength, alliance_effect, params
     )
-    partner_values = sum_over_layers(weighted)  # [i, j]: what j is worth to i, so [p, c] for patrons
+    partner_values = sum_second(weighted)  # [i, j]: what j is worth to i, so [p, c] for patrons
     binding = bind_clients(
         bargains.net_pull + pain,
         partner_values,

@@ -15,8 +15,9 @@ import functools
 import numpy as np
 
 from sim.common.vocabulary import LAYERS
-from sim.model.broadcast import along_layers, along_rows, keyed, outer, times
+from sim.model.broadcast import along_rows, keyed, outer, times
 from sim.model.parameters import ModelParameters
+from sim.model.short_axes import SHORT, sum_last, sum_second
 from sim.model.world import World
 from sim.model.worlds import lift
 
@@ -143,45 +144,15 @@ def staying_sanctions(world: World) -> np.ndarray:
     return np.maximum(world.sanctions, world.baseline_sanctions)
 
 
-# NumPy adds a row of fewer than eight numbers left to right, and a reduction over a
-# leading axis one slice after another; the sums below add in those orders, as
-# whole-array additions, so they give NumPy's numbers. Its own reductions over the small
-# axes of a (R, L, n, n) array step through four numbers at a time and cost two to five
-# times as much. Longer axes are summed pairwise by NumPy: it is left to do them.
-_SHORT = 8
-
-
-def sum_over_partners(values: np.ndarray) -> np.ndarray:
-    """``values.sum(axis=-1)``: over the last (partner) axis, the same numbers."""
-    n = values.shape[-1]
-    if n >= _SHORT or n < 2:
-        return values.sum(axis=-1)
-    total = values[..., 0] + values[..., 1]
-    for j in range(2, n):
-        total += values[..., j]
-    return total
-
-
-def sum_over_layers(values: np.ndarray) -> np.ndarray:
-    """``values.sum(axis=1)``: over the layer axis of (R, L, ...), the same numbers."""
-    layers = values.shape[1]
-    if layers >= _SHORT or layers < 2:
-        return values.sum(axis=1)
-    total = values[:, 0] + values[:, 1]
-    for layer in range(2, layers):
-        total += values[:, layer]
-    return total
-
-
 def partner_total(weighted: np.ndarray) -> np.ndarray:
     """sum_l sum_j of (R, L, n, n) values: what all partners in all layers are worth to i, (R, n).
 
     The same numbers as ``weighted.sum(axis=(1, 3))``, which NumPy adds row by row, then
     layer by layer.
     """
-    if weighted.shape[-1] >= _SHORT:
+    if weighted.shape[-1] >= SHORT:
         return weighted.sum(axis=(1, 3))
-    return sum_over_layers(sum_over_partners(weighted))
+    return sum_second(sum_last(weighted))
 
 
 def bloc_value(world: World, weighted: np.ndarray, params: ModelParameters) -> np.ndarray:

@@ -6,7 +6,7 @@ import pytest
 
 from sim.model.metrics import algebraic_connectivity
 from sim.model.spectrum import deflated_laplacian
-from sim.model.values import partner_total, sum_over_layers, sum_over_partners
+from sim.model.values import partner_total, sum_last, sum_second
 
 WORLDS = 2_000
 
@@ -67,5 +67,5 @@ def test_partner_totals_are_numpys_sums_bit_for_bit(partners):
     # magnitudes over sixteen orders and both signs: any other order of addition shows
     values = rng.random(shape) * 10.0 ** rng.integers(-8, 8, shape) * rng.choice([-1.0, 1.0], shape)
     np.testing.assert_array_equal(partner_total(values), values.sum(axis=(1, 3)))
-    np.testing.assert_array_equal(sum_over_partners(values), values.sum(axis=3))
-    np.testing.assert_array_equal(sum_over_layers(values), values.sum(axis=1))
+    np.testing.assert_array_equal(sum_last(values), values.sum(axis=3))
+    np.testing.assert_array_equal(sum_second(values), values.sum(axis=1))
