@@ -15,7 +15,7 @@ import numpy as np
 from scipy.special import expit
 
 from sim.model.adaptive import LeverLearner
-from sim.model.broadcast import along_columns, along_layers, outer, times
+from sim.model.broadcast import along_columns, along_layers, outer
 from sim.model.incentives import Incentives
 from sim.model.parameters import AdaptiveConfig, ModelParameters, USConfig
 from sim.model.short_axes import sum_last
@@ -154,7 +154,8 @@ class BlocState(mesa.Agent):
         np.sqrt(np.divide(closeness, model.start_closeness, out=closeness), out=closeness)
         # the baseline, with the treaty layer at the legal commitment in force
         baseline = model.kept_references.ties(previous)
-        target = times(baseline, closeness[:, None])
+        target = along_layers(closeness, baseline.shape[1])  # this month's new ties array
+        np.multiply(baseline, target, out=target)
         need = cls._trade_need(previous, policy, incentives, params)
         for layer in TRADE_LAYERS if need is not None else ():
             target[:, layer] *= need
@@ -162,8 +163,8 @@ class BlocState(mesa.Agent):
         if war is not None:
             target[:, MILITARY] += war
         keep = model.this_month("deal keep", lambda: cls._deal_keep(policy, incentives))
-        for layer in model.us.cut_layers:  # no deal cuts the other layers: there keep is 1
-            target[:, layer] *= outer(keep[:, layer], keep[:, layer])
+        for layer, states in model.us.cut_targets.items():  # elsewhere keep is 1
+            cls._cut(target[:, layer], keep[:, layer], states)
         np.clip(target, 0.0, 1.0, out=target)
         diagonal = np.arange(a.shape[1])
         target[:, :, diagonal, diagonal] = 0.0
@@ -171,6 +172,22 @@ class BlocState(mesa.Agent):
         target *= lift(params.tie_rate, 4)
         target += previous.ties
         model.world.ties = target  # a new array: nothing else holds this month's ties yet
+
+    @staticmethod
+    def _cut(ties: np.ndarray, keep: np.ndarray, states: tuple[int, ...]) -> None:
+        """Scale one layer's targets (R, n, n) by zeta_i zeta_j, the deal cuts of both ends, in place.
+
+        Only the states a deal may cut have zeta below 1 (exactly 1 elsewhere). Where that is
+        a single state, its row and its column are scaled by its zeta instead of the whole
+        layer by the outer product: the same numbers off the diagonal, which is zeroed after.
+        """
+        if len(states) == 1:
+            (state,) = states
+            factor = keep[:, state, None]
+            ties[:, state, :] *= factor
+            ties[:, :, state] *= factor
+        else:
+            ties *= outer(keep, keep)
 
     @staticmethod
     def _deal_keep(policy: Policy, incentives: Incentives) -> np.ndarray:
@@ -252,9 +269,7 @@ class UnitedStates(mesa.Agent):
         self.levers = levers
         self.budget = np.broadcast_to(np.asarray(us.budget, dtype=float), (replicates,)).copy()
         self.credibility = per_item([us.deal_credibility.get(code, us.credibility) for code in states])
-        self.cut_layers = sorted(
-            {layer for lever in levers if lever.kind == "deal" for layer in lever.cut_layers}
-        )
+        self.cut_targets = cut_targets(levers)
         self.intensities = per_item([lever.intensity for lever in levers])
         self.costs = per_item([lever.cost for lever in levers])
         self.rewarded = np.array([lever.kind in REWARD_LEVERS for lever in levers], dtype=bool)
@@ -339,6 +354,16 @@ class UnitedStates(mesa.Agent):
             scale = np.divide(self.budget, demand, out=np.ones_like(demand), where=demand > 0)
             intensity = requested * np.minimum(1.0, scale)[:, None]
         return np.where(self.budget[:, None] > 0, intensity, 0.0)
+
+
+def cut_targets(levers: tuple[Lever, ...]) -> dict[int, tuple[int, ...]]:
+    """For each layer some deal cuts, the states whose ties in it a deal may cut."""
+    targets: dict[int, set[int]] = {}
+    for lever in levers:
+        if lever.kind == "deal":
+            for layer in lever.cut_layers:
+                targets.setdefault(layer, set()).add(lever.target)
+    return {layer: tuple(sorted(states)) for layer, states in sorted(targets.items())}
 
 
 def per_item(values: list[float | np.ndarray]) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""The model's shortcuts for NumPy's broadcasts and small-axis reductions give NumPy's numbers, bit for bit.
+"""The model's shortcuts (broadcasts, small-axis reductions, deal cuts) give the plain numbers, bit for bit.
 
 Each shortcut exists for speed alone; any difference in a last bit would break the
 invariance of a world's run across batches, so each is compared exactly, on values over
@@ -8,6 +8,7 @@ sixteen orders of magnitude and both signs, where any other order of operations 
 import numpy as np
 import pytest
 
+from sim.model.agents import BlocState
 from sim.model.broadcast import along_columns, along_layers, along_rows, outer
 from sim.model.short_axes import count_nonzero_last, sum_last, sum_second
 
@@ -40,3 +41,18 @@ def test_repeated_factors_are_numpys_broadcasts(n):
     np.testing.assert_array_equal(along_columns(columns, n), np.broadcast_to(columns[:, None, :], square))
     np.testing.assert_array_equal(outer(rows, columns), rows[:, :, None] * columns[:, None, :])
     np.testing.assert_array_equal(along_layers(rows, 5), np.broadcast_to(rows[:, None], (300, 5, n)))
+
+
+@pytest.mark.parametrize("states", [(3,), (1, 3)])
+def test_deal_cuts_of_one_state_scale_its_row_and_column_as_the_outer_product_does(states):
+    rng = np.random.default_rng(len(states))
+    ties = rng.random((300, 4, 4))
+    keep = np.ones((300, 4))
+    keep[:, list(states)] = rng.random((300, len(states)))
+    cut = ties.copy()
+    BlocState._cut(cut, keep, states)
+    expected = ties * (keep[:, :, None] * keep[:, None, :])
+    off_diagonal = ~np.eye(4, dtype=bool)  # zeroed after the cut
+    np.testing.assert_array_equal(cut[:, off_diagonal], expected[:, off_diagonal])
+    shrunk = (cut[:, off_diagonal] < ties[:, off_diagonal]).sum()
+    assert shrunk >= 300 * 2 * 3  # every tie of a cut state, both ways, shrank
