@@ -18,7 +18,7 @@ from sim.model.adaptive import LeverLearner
 from sim.model.broadcast import along_columns, along_layers, outer
 from sim.model.incentives import Incentives
 from sim.model.parameters import AdaptiveConfig, ModelParameters, USConfig
-from sim.model.short_axes import sum_last
+from sim.model.short_axes import matrix_vector, sum_last
 from sim.model.strategies import REWARD_LEVERS, Lever, Policy
 from sim.model.values import MILITARY, TRADE_LAYERS
 from sim.model.world import World
@@ -99,7 +99,7 @@ class BlocState(mesa.Agent):
         """S7: threat relaxes to its start level plus pressure, contagion and alliances, minus
         the security assurance of a deal as far as it is taken up, (R, n)."""
         n = previous.alignment.shape[1]
-        contagion = np.einsum("rij,rj->ri", incentives.graph, incentives.pressure) / (n - 1)
+        contagion = matrix_vector(incentives.graph, incentives.pressure) / (n - 1)
         deal = incentives.bargains
         start = previous.start_threat
         alliances = lift(params.threat_from_alliances, 1) * (previous.alliance - previous.start_alliance)

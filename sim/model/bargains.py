@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.model.parameters import ModelParameters
+from sim.model.short_axes import layer_dot
 from sim.model.strategies import Policy
 from sim.model.world import World
 from sim.model.worlds import lift
@@ -74,7 +75,7 @@ def strike_bargains(
     )
     peace = policy.ceasefire * previous.war * previous.war_burden
     offer = credibility * (package + peace)
-    price = np.einsum("rli,rli->ri", policy.deal_cut, cut_values)
+    price = layer_dot(policy.deal_cut, cut_values)
     net_pull = np.maximum(0.0, offer - price)
     moved = movement(previous, params) if moved is None else moved
     takeup = np.where(net_pull > 0, moved, 0.0)

@@ -17,7 +17,7 @@ from sim.model.metrics import aggregate_graph
 from sim.model.parameters import ModelParameters
 from sim.model.patrons import Binding, bind_clients
 from sim.model.references import References
-from sim.model.short_axes import sum_last, sum_second
+from sim.model.short_axes import matrix_vector, nonzero_positions, sum_last, sum_second
 from sim.model.strategies import Policy
 from sim.model.values import (
     ECONOMIC,
@@ -112,7 +112,7 @@ def assess(
     if policy.deal_cut.any() or policy.secondary.any():
         baseline_strength = kept.baseline_strength(previous)
     cut_values = np.zeros(policy.deal_cut.shape)  # a layer no deal names has no price
-    cut = tuple(int(layer) for layer in np.flatnonzero(policy.deal_cut.any(axis=0).any(axis=1)))
+    cut = tuple(nonzero_positions(policy.deal_cut, 1))
     if cut:
         baseline = kept.values(previous, params, cut)
         weighted_cuts = weighted_values(previous, baseline, params, weights=weights)
@@ -131,7 +131,7 @@ def assess(
         previous.gdp,
         params,
     )
-    fear = lift(params.abandonment_response, 2) * np.einsum("rij,rj->ri", partner_values, bargains.takeup)
+    fear = lift(params.abandonment_response, 2) * matrix_vector(partner_values, bargains.takeup)
     trapped = entrapment(previous, bargains.war, graph, strength, alliance_effect, params)
     return Incentives(
         alliance_effect=alliance_effect,
@@ -201,7 +201,6 @@ def entrapment(
     """
     economic = lift(params.entrapment_economic, 2) * alliance_effect[:, None] * world.western_exports
     military = lift(params.entrapment_military, 2) * world.military_burden
-    tied = np.einsum("rij,rj->ri", graph, war)
-    treaty = np.ascontiguousarray(strength[:, TREATY])  # einsum over a strided slice costs four times as much
-    bound = np.einsum("rij,rj->ri", treaty, war)
+    tied = matrix_vector(graph, war)
+    bound = matrix_vector(strength[:, TREATY], war)
     return economic * tied + military * bound

@@ -10,7 +10,7 @@ import pytest
 
 from sim.model.agents import BlocState
 from sim.model.broadcast import along_columns, along_layers, along_rows, outer
-from sim.model.short_axes import count_nonzero_last, sum_last, sum_second
+from sim.model.short_axes import count_nonzero_last, layer_dot, matrix_vector, sum_last, sum_second
 
 
 def spread(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
@@ -56,3 +56,30 @@ def test_deal_cuts_of_one_state_scale_its_row_and_column_as_the_outer_product_do
     np.testing.assert_array_equal(cut[:, off_diagonal], expected[:, off_diagonal])
     shrunk = (cut[:, off_diagonal] < ties[:, off_diagonal]).sum()
     assert shrunk >= 300 * 2 * 3  # every tie of a cut state, both ways, shrank
+
+
+def with_signed_zeros(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    values = spread(rng, shape)
+    values[rng.random(shape) < 0.2] = 0.0
+    values[rng.random(shape) < 0.1] = -0.0  # einsum's sums turn a product of -0 into +0
+    return values
+
+
+@pytest.mark.parametrize("columns", [(), (2,), (0, 3)])
+def test_matrix_vector_products_are_einsums_bit_for_bit(columns):
+    rng = np.random.default_rng(len(columns))
+    matrix = with_signed_zeros(rng, (400, 5, 4, 4))[:, 4]  # a strided layer, as the treaty layer is
+    vector = np.zeros((400, 4))
+    vector[:, list(columns)] = with_signed_zeros(rng, (400, len(columns)))
+    expected = np.einsum("rij,rj->ri", np.ascontiguousarray(matrix), vector)
+    np.testing.assert_array_equal(matrix_vector(matrix, vector).view(np.int64), expected.view(np.int64))
+
+
+@pytest.mark.parametrize("layers", [(), (1,), (1, 2)])
+def test_layer_dots_are_einsums_bit_for_bit(layers):
+    rng = np.random.default_rng(len(layers))
+    cuts = np.zeros((400, 5, 4))
+    cuts[:, list(layers)] = with_signed_zeros(rng, (400, len(layers), 4))
+    values = with_signed_zeros(rng, (400, 5, 4))
+    expected = np.einsum("rli,rli->ri", cuts, values)
+    np.testing.assert_array_equal(layer_dot(cuts, values).view(np.int64), expected.view(np.int64))
