@@ -11,6 +11,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+# Below this many worlds NumPy's own broadcasting is the faster: the shortcuts here and in
+# sim.model.short_axes take more calls, which cost more than the shorter loops save.
+MANY_WORLDS = 512
+
 
 def keyed(mapping: Mapping[str, float | np.ndarray], keys: Sequence[str], ndim: int) -> np.ndarray:
     """A mapping parameter (one entry per layer or lever) as an array whose key axis is the
@@ -52,6 +56,8 @@ def outer(rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
     NumPy multiplies the broadcast views four numbers at a time; the repeated and tiled
     arrays, sixteen, in a third of the time.
     """
+    if rows.shape[0] < MANY_WORLDS:
+        return rows[..., :, None] * columns[..., None, :]
     n = rows.shape[-1]
     product = along_rows(rows, n)
     return np.multiply(product, along_columns(columns, n), out=product)

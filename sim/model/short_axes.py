@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model.broadcast import MANY_WORLDS
+
 SHORT = 8  # rows of this many numbers or more NumPy sums pairwise
 
 
@@ -58,6 +60,8 @@ def matrix_vector(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     alone, from +0 as einsum starts, is the same number, at a third of the cost. A strided
     ``matrix`` (one layer of a world array) needs no contiguous copy for it.
     """
+    if len(vector) < MANY_WORLDS:
+        return np.einsum("rij,rj->ri", matrix, vector)
     columns = nonzero_positions(vector, 1)
     if len(columns) > 1:
         return np.einsum("rij,rj->ri", np.ascontiguousarray(matrix), vector)
@@ -67,14 +71,14 @@ def matrix_vector(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     return _from_zero(matrix[:, :, column] * vector[:, column, None])
 
 
-def layer_dot(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """``np.einsum("rli,rli->ri", first, second)`` for a finite ``second``, bit for bit.
+def layer_dot(first: np.ndarray, second: np.ndarray, layers: tuple[int, ...]) -> np.ndarray:
+    """``np.einsum("rli,rli->ri", first, second)`` for a finite ``second`` and a ``first``
+    that is zero outside ``layers``, bit for bit.
 
     A deal usually cuts one layer: ``first`` (the deal's cuts) is then zero in all other
     layers, and the sum is that layer's product, as in :func:`matrix_vector`.
     """
-    layers = nonzero_positions(first, 1)
-    if len(layers) > 1:
+    if len(layers) > 1 or len(first) < MANY_WORLDS:
         return np.einsum("rli,rli->ri", first, second)
     if not layers:
         return np.zeros(first.shape[:1] + first.shape[2:])

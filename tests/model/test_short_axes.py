@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 from sim.model.agents import BlocState
-from sim.model.broadcast import along_columns, along_layers, along_rows, outer
+from sim.model.broadcast import MANY_WORLDS, along_columns, along_layers, along_rows, outer
 from sim.model.short_axes import count_nonzero_last, layer_dot, matrix_vector, sum_last, sum_second
+
+MANY = MANY_WORLDS + 88  # enough worlds for the shortcuts to be taken
 
 
 def spread(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
@@ -34,13 +36,14 @@ def test_nonzero_counts_are_numpys(n):
 
 
 @pytest.mark.parametrize("n", [2, 4, 6])
-def test_repeated_factors_are_numpys_broadcasts(n):
+@pytest.mark.parametrize("worlds", [3, MANY])
+def test_repeated_factors_are_numpys_broadcasts(n, worlds):
     rng = np.random.default_rng(n)
-    rows, columns, square = spread(rng, (300, n)), spread(rng, (300, n)), (300, n, n)
+    rows, columns, square = spread(rng, (worlds, n)), spread(rng, (worlds, n)), (worlds, n, n)
     np.testing.assert_array_equal(along_rows(rows, n), np.broadcast_to(rows[:, :, None], square))
     np.testing.assert_array_equal(along_columns(columns, n), np.broadcast_to(columns[:, None, :], square))
     np.testing.assert_array_equal(outer(rows, columns), rows[:, :, None] * columns[:, None, :])
-    np.testing.assert_array_equal(along_layers(rows, 5), np.broadcast_to(rows[:, None], (300, 5, n)))
+    np.testing.assert_array_equal(along_layers(rows, 5), np.broadcast_to(rows[:, None], (worlds, 5, n)))
 
 
 @pytest.mark.parametrize("states", [(3,), (1, 3)])
@@ -66,20 +69,22 @@ def with_signed_zeros(rng: np.random.Generator, shape: tuple[int, ...]) -> np.nd
 
 
 @pytest.mark.parametrize("columns", [(), (2,), (0, 3)])
-def test_matrix_vector_products_are_einsums_bit_for_bit(columns):
+@pytest.mark.parametrize("worlds", [3, MANY])
+def test_matrix_vector_products_are_einsums_bit_for_bit(columns, worlds):
     rng = np.random.default_rng(len(columns))
-    matrix = with_signed_zeros(rng, (400, 5, 4, 4))[:, 4]  # a strided layer, as the treaty layer is
-    vector = np.zeros((400, 4))
-    vector[:, list(columns)] = with_signed_zeros(rng, (400, len(columns)))
+    matrix = with_signed_zeros(rng, (worlds, 5, 4, 4))[:, 4]  # a strided layer, as the treaty layer is
+    vector = np.zeros((worlds, 4))
+    vector[:, list(columns)] = with_signed_zeros(rng, (worlds, len(columns)))
     expected = np.einsum("rij,rj->ri", np.ascontiguousarray(matrix), vector)
     np.testing.assert_array_equal(matrix_vector(matrix, vector).view(np.int64), expected.view(np.int64))
 
 
 @pytest.mark.parametrize("layers", [(), (1,), (1, 2)])
-def test_layer_dots_are_einsums_bit_for_bit(layers):
+@pytest.mark.parametrize("worlds", [3, MANY])
+def test_layer_dots_are_einsums_bit_for_bit(layers, worlds):
     rng = np.random.default_rng(len(layers))
-    cuts = np.zeros((400, 5, 4))
-    cuts[:, list(layers)] = with_signed_zeros(rng, (400, len(layers), 4))
-    values = with_signed_zeros(rng, (400, 5, 4))
+    cuts = np.zeros((worlds, 5, 4))
+    cuts[:, list(layers)] = with_signed_zeros(rng, (worlds, len(layers), 4))
+    values = with_signed_zeros(rng, (worlds, 5, 4))
     expected = np.einsum("rli,rli->ri", cuts, values)
-    np.testing.assert_array_equal(layer_dot(cuts, values).view(np.int64), expected.view(np.int64))
+    np.testing.assert_array_equal(layer_dot(cuts, values, layers).view(np.int64), expected.view(np.int64))
