@@ -101,8 +101,8 @@ def _fund_most_valuable_first(asked: np.ndarray, worth: np.ndarray, budget: np.n
     target. The same numbers, bit for bit, as sorting every row.
     """
     n = worth.shape[-1]
-    paid = along_rows(np.maximum(budget, 0.0), n)
-    np.minimum(paid, asked, out=paid)  # np.clip(budget[..., None], 0.0, asked), at half the cost
+    paid = along_rows(budget, n)  # np.clip(budget[..., None], 0.0, asked), at less cost
+    np.clip(paid, 0.0, asked, out=paid)
     several = count_nonzero_last(asked) > 1
     if several.any():
         rows = np.flatnonzero(several)  # (world, patron) rows, flat

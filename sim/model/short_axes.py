@@ -1,11 +1,12 @@
-"""Reductions over the short axes of world arrays (states, layers, levers), the same numbers as NumPy's.
+"""Sums and contractions over the short axes of world arrays (states, layers, levers), as NumPy gives them.
 
 A world array is long only along its world axis; its other axes hold a handful of
 states, layers or levers. NumPy reduces over such an axis a few numbers at a time, at
 two to ten times the cost of whole-array passes over its slices. The reductions here
 take those passes and give NumPy's numbers: NumPy adds a row of fewer than eight numbers
 left to right, and a reduction over a leading axis one slice after another, as they do.
-Longer axes are summed pairwise by NumPy: they are left to it.
+Longer axes are summed pairwise by NumPy: they are left to it. The contractions
+(``matrix_vector``, ``layer_dot``) skip the exact zeros of einsum's sums.
 """
 
 from __future__ import annotations
