@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.model.parameters import ModelParameters
-from sim.model.short_axes import layer_dot, nonzero_positions
+from sim.model.short_axes import layer_dot
 from sim.model.strategies import Policy
 from sim.model.world import World
 from sim.model.worlds import lift
@@ -56,16 +56,16 @@ def strike_bargains(
     credibility: np.ndarray,
     alliance_effect: np.ndarray,
     cut_values: np.ndarray,
+    cut: tuple[int, ...],
     params: ModelParameters,
     moved: np.ndarray | None = None,
-    cut: tuple[int, ...] | None = None,
 ) -> Bargains:
     """S3: offers, prices, net pull and take-up of this month's deals.
 
     ``cut_values`` (R, L, n) is the value to each state of its ties in each layer, valued
-    on the baseline ties (the terms of the bargain do not move as the target cuts);
-    ``moved``, the states' ``movement`` if already known; ``cut``, the layers this month's
-    deals cut, if already known.
+    on the baseline ties (the terms of the bargain do not move as the target cuts), zero
+    outside ``cut``, the layers this month's deals cut; ``moved``, the states' ``movement``
+    if already known.
     """
     size = lift(params.deal_value, 2)
     relief = np.minimum(1.0, size * lift(params.deal_relief, 2) * alliance_effect[:, None]) * policy.deal
@@ -77,7 +77,6 @@ def strike_bargains(
     )
     peace = policy.ceasefire * previous.war * previous.war_burden
     offer = credibility * (package + peace)
-    cut = tuple(nonzero_positions(policy.deal_cut, 1)) if cut is None else cut
     price = layer_dot(policy.deal_cut, cut_values, cut)
     net_pull = np.maximum(0.0, offer - price)
     moved = movement(previous, params) if moved is None else moved

@@ -117,7 +117,7 @@ def assess(
         baseline = kept.values(previous, params, cut)
         weighted_cuts = weighted_values(previous, baseline, params, weights=weights)
         cut_values[:, list(cut)] = sum_last(weighted_cuts)
-    bargains = strike_bargains(previous, policy, credibility, alliance_effect, cut_values, params, moved, cut)
+    bargains = strike_bargains(previous, policy, credibility, alliance_effect, cut_values, cut, params, moved)
     pain = lift(params.coercion_relief, 2) * coercion(
         previous, policy, strength, baseline_strength, alliance_effect, params
     )
